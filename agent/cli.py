@@ -1,0 +1,156 @@
+"""Command line: the only place that touches argv, stdout/stderr, the clock and exit codes."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from agent import __version__
+from agent.errors import SegproofError
+from agent.models import result as r
+from agent.pipeline import prepare
+from agent.pipeline import text as textout
+from agent.pipeline.verify import Context
+from agent.pipeline.verify import run as verify_run
+
+EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+VERDICT_EXIT = {"isolated": EXIT_OK, "violation": EXIT_VIOLATION, "inconclusive": EXIT_INCONCLUSIVE}
+
+_err = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str) -> None:
+    _err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    sys.exit(EXIT_INPUT)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    if not enabled or not _err.is_terminal:
+        yield lambda _msg: None
+        return
+    with _err.status("starting") as status:
+        yield lambda msg: status.update(msg)
+
+
+def _emit(payload: str, output: str | None) -> None:
+    if output:
+        path = Path(output)
+        if path.exists() and path.is_dir():
+            _fail(f"{output}: is a folder")
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(payload, encoding="utf-8")
+        tmp.replace(path)
+    else:
+        click.echo(payload, nl=not payload.endswith("\n"))
+
+
+def _context(snapshot: str, policy: str | None, any_source: bool, fmt: str) -> Context:
+    with _progress(fmt == "text") as progress:
+        return prepare.run(Path(snapshot), Path(policy) if policy else None, any_source=any_source, progress=progress)
+
+
+def _dump(model: Any) -> str:
+    data = model.model_dump(mode="json", by_alias=True)
+    return json.dumps(data, indent=2, sort_keys=False) + "\n"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="segproof")
+def cli() -> None:
+    """segproof: prove that flagged cameras cannot reach core networks."""
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path(file_okay=False))
+@click.option("--policy", "policy", type=click.Path(dir_okay=False), help="policy YAML (default SNAPSHOT/policy.yml)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report to FILE")
+@click.option("--any-source", is_flag=True, help="consider every source address (spoofing cameras)")
+@click.option("--show-unrecognized/--no-show-unrecognized", default=True, help="list unrecognised lines in text")
+def verify(snapshot: str, policy: str | None, fmt: str, output: str | None, any_source: bool, show_unrecognized: bool) -> None:
+    """Prove every flagged camera isolated from the core, or show how it reaches it.
+
+    Exit codes: 0 isolated, 1 violation, 2 bad input, 3 inconclusive.
+    """
+    ctx = _context(snapshot, policy, any_source, fmt)
+    with _progress(fmt == "text") as progress:
+        report = verify_run(ctx, progress)
+    if fmt == "json":
+        _emit(_dump(report), output)
+    else:
+        _emit(textout.verify(report, show_unrecognized=show_unrecognized), output)
+    sys.exit(VERDICT_EXIT[report.verdict])
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path(file_okay=False))
+@click.option("--policy", "policy", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def cameras(snapshot: str, policy: str | None, fmt: str) -> None:
+    """List flagged cameras and every other endpoint, with vendor evidence and location."""
+    from agent.pipeline.inventory import run as inventory_run
+
+    ctx = _context(snapshot, policy, False, fmt)
+    listing = inventory_run(ctx)
+    if fmt == "json":
+        _emit(_dump(listing), None)
+    else:
+        _emit(textout.cameras(listing), None)
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path(file_okay=False))
+@click.option("--src", required=True, help="source IP address")
+@click.option("--dst", required=True, help="destination IP address")
+@click.option("--proto", default="tcp", show_default=True, help="tcp, udp, icmp, icmpv6 or a number")
+@click.option("--dport", type=click.IntRange(0, 65535), default=None)
+@click.option("--sport", type=click.IntRange(0, 65535), default=49152, show_default=True)
+@click.option("--icmp-type", type=click.IntRange(0, 255), default=None)
+@click.option("--policy", "policy", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def trace(snapshot: str, src: str, dst: str, proto: str, dport: int | None, sport: int, icmp_type: int | None, policy: str | None, fmt: str) -> None:
+    """Follow one flow hop by hop through the configurations and show every filter decision."""
+    from agent.pipeline.tracing import run as trace_run
+
+    for value, what in ((src, "--src"), (dst, "--dst")):
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            _fail(f"{what}: {value!r} is not an IP address")
+    ctx = _context(snapshot, policy, False, fmt)
+    result = trace_run(ctx, src, dst, proto, dport, sport, icmp_type)
+    if fmt == "json":
+        _emit(_dump(result), None)
+    else:
+        _emit(textout.trace(result), None)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_INPUT)
+    except click.exceptions.Abort:
+        _err.print("aborted")
+        sys.exit(EXIT_INPUT)
+    except SegproofError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _err.print("interrupted")
+        sys.exit(130)
+
+
+__all__ = ["cli", "main", "r"]

@@ -1,0 +1,222 @@
+"""Access lists: exact compilation to packet sets, and a per-packet evaluator.
+
+Both follow one semantics (first match, implicit deny) and are written independently, so the
+property tests can check one against the other.
+
+Non-initial fragments (``frag``) follow Cisco's documented behaviour, used for EOS too:
+
+- an entry with the ``fragments`` keyword matches only non-initial fragments, on layer-3 fields;
+- an entry without layer-4 conditions matches fragments and non-fragments alike;
+- an entry with layer-4 conditions (ports, ICMP type, ``established``) matches a non-initial
+  fragment on its layer-3 fields when it is a ``permit``, and never when it is a ``deny``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent.engine.space import ICMP, PORT_PROTOCOLS, Bdd, Space
+from agent.models.device import Acl, AclRule, AddrMatch, Service
+
+
+@lru_cache(maxsize=200_000)
+def addr_bits(address: str, wildcard: str) -> tuple[int, int, int]:
+    """(family, value, wildcard) of an ``AddrMatch`` as integers."""
+    addr = ipaddress.ip_address(address)
+    wild = ipaddress.ip_address(wildcard)
+    return addr.version, int(addr), int(wild)
+
+
+def _has_l4(service: Service) -> bool:
+    return (
+        service.src_ports is not None
+        or service.dst_ports is not None
+        or service.icmp_type is not None
+        or service.established
+    )
+
+
+class AclCompiler:
+    """Compiles rules and ACLs to BDDs, memoised per rule object identity and ACL key."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self._acl_cache: dict[tuple[str, str, int], Bdd] = {}
+
+    def addr(self, field: str, matches: list[AddrMatch], af: int) -> Bdd:
+        s = self.space
+        result = s.false
+        for match in matches:
+            fam, value, wild = addr_bits(match.address, match.wildcard)
+            if fam == af:
+                result |= s.address(field, af, value, wild)
+        return result
+
+    def service(self, service: Service, af: int, action: str) -> Bdd:
+        s = self.space
+        proto = s.true if service.protocol is None else s.protocol(service.protocol)
+        l4 = s.true
+        if service.protocol in PORT_PROTOCOLS:
+            if service.src_ports is not None:
+                l4 &= s.ranges("sport", [(r.lo, r.hi) for r in service.src_ports])
+            if service.dst_ports is not None:
+                l4 &= s.ranges("dport", [(r.lo, r.hi) for r in service.dst_ports])
+        if service.protocol == ICMP[af]:
+            if service.icmp_type is not None:
+                l4 &= s.bits("itype", service.icmp_type, 0xFF)
+            if service.icmp_code is not None:
+                l4 &= s.bits("icode", service.icmp_code, 0xFF)
+        if service.established:
+            l4 &= s.protocol(6) & s.bits("est", 1, 1)
+        frag = s.bits("frag", 1, 1)
+        if not _has_l4(service):
+            return proto
+        fragment_part = proto if action == "permit" else s.false
+        return proto & ((~frag & l4) | (frag & fragment_part))
+
+    def rule(self, rule: AclRule, af: int) -> Bdd:
+        """The packets an entry matches (of family ``af``)."""
+        s = self.space
+        src = self.addr("src", rule.src, af)
+        if src == s.false:
+            return s.false
+        dst = self.addr("dst", rule.dst, af)
+        if dst == s.false:
+            return s.false
+        if rule.fragments:
+            svc = s.false
+            for service in rule.services:
+                svc |= s.true if service.protocol is None else s.protocol(service.protocol)
+            return src & dst & svc & s.bits("frag", 1, 1)
+        svc = s.false
+        for service in rule.services:
+            svc |= self.service(service, af, rule.action)
+        return src & dst & svc
+
+    def permitted(self, device: str, acl: Acl) -> Bdd:
+        """Packets of the ACL's family that the ACL permits (first match, implicit deny)."""
+        key = (device, acl.name, acl.family)
+        hit = self._acl_cache.get(key)
+        if hit is not None:
+            return hit
+        s = self.space
+        remaining = s.family(acl.family)
+        permitted = s.false
+        for rule in acl.rules:
+            match = self.rule(rule, acl.family)
+            if rule.action == "permit":
+                permitted |= remaining & match
+            remaining &= ~match
+            if remaining == s.false:
+                break
+        self._acl_cache[key] = permitted
+        return permitted
+
+    def filter(self, device: str, acl: Acl) -> Bdd:
+        """The pass set of a bound ACL over all packets: the other family passes untouched."""
+        return self.permitted(device, acl) | ~self.space.family(acl.family)
+
+    def first_matches(self, acl: Acl) -> list[tuple[AclRule | None, Bdd]]:
+        """Each entry's first-match region, then ``(None, rest)`` for the implicit deny."""
+        s = self.space
+        remaining = s.family(acl.family)
+        out: list[tuple[AclRule | None, Bdd]] = []
+        for rule in acl.rules:
+            match = self.rule(rule, acl.family)
+            hit = remaining & match
+            if hit != s.false:
+                out.append((rule, hit))
+            remaining &= ~match
+        out.append((None, remaining))
+        return out
+
+
+# -- per-packet evaluation ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    af: int
+    src: int
+    dst: int
+    proto: int
+    sport: int = 0
+    dport: int = 0
+    itype: int = 0
+    icode: int = 0
+    est: bool = False
+    frag: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        src: str,
+        dst: str,
+        proto: int,
+        sport: int = 0,
+        dport: int = 0,
+        itype: int = 0,
+        icode: int = 0,
+        est: bool = False,
+        frag: bool = False,
+    ) -> Packet:
+        s, d = ipaddress.ip_address(src), ipaddress.ip_address(dst)
+        if s.version != d.version:
+            raise ValueError(f"{src} and {dst} are of different address families")
+        return cls(s.version, int(s), int(d), proto, sport, dport, itype, icode, est, frag)
+
+
+def _addr_hit(matches: list[AddrMatch], af: int, value: int) -> bool:
+    for match in matches:
+        fam, addr, wild = addr_bits(match.address, match.wildcard)
+        if fam == af and (value & ~wild) == (addr & ~wild):
+            return True
+    return False
+
+
+def _in_ranges(ranges: list[object] | None, value: int) -> bool:
+    if ranges is None:
+        return True
+    return any(r.lo <= value <= r.hi for r in ranges)  # type: ignore[attr-defined]
+
+
+def _service_hit(service: Service, packet: Packet, action: str) -> bool:
+    if service.protocol is not None and service.protocol != packet.proto:
+        return False
+    if packet.frag and _has_l4(service):
+        return action == "permit"
+    if packet.proto in PORT_PROTOCOLS and service.protocol in PORT_PROTOCOLS:
+        if not _in_ranges(service.src_ports, packet.sport):  # type: ignore[arg-type]
+            return False
+        if not _in_ranges(service.dst_ports, packet.dport):  # type: ignore[arg-type]
+            return False
+    if service.protocol == ICMP[packet.af]:
+        if service.icmp_type is not None and service.icmp_type != packet.itype:
+            return False
+        if service.icmp_code is not None and service.icmp_code != packet.icode:
+            return False
+    return not (service.established and not (packet.proto == 6 and packet.est))
+
+
+def rule_matches(rule: AclRule, packet: Packet) -> bool:
+    if not _addr_hit(rule.src, packet.af, packet.src):
+        return False
+    if not _addr_hit(rule.dst, packet.af, packet.dst):
+        return False
+    if rule.fragments:
+        return packet.frag and any(
+            s.protocol is None or s.protocol == packet.proto for s in rule.services
+        )
+    return any(_service_hit(s, packet, rule.action) for s in rule.services)
+
+
+def evaluate(acl: Acl, packet: Packet) -> tuple[str, AclRule | None]:
+    """First-match decision for one packet: (action, matching rule or None for implicit)."""
+    if acl.family != packet.af:
+        return "permit", None
+    for rule in acl.rules:
+        if rule_matches(rule, packet):
+            return rule.action, rule
+    return "deny", None

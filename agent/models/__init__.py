@@ -1,0 +1,1 @@
+"""Pydantic models at the boundaries: snapshot files, policy, device model, results."""

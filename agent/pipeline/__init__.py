@@ -1,0 +1,1 @@
+"""The pipeline: load -> parse -> assemble (+ fib) -> verify -> render. One stage per module."""

@@ -1,0 +1,226 @@
+"""Forwarding tables per (device, VRF, family).
+
+Sources, in the order a router prefers them for the same prefix (administrative distance):
+connected (0), static (its distance, 1 by default), then dynamic routes. Dynamic protocols are
+not simulated. Unless ``routes.json`` gives a device's real table (which then wins for the VRFs it
+lists), a sound over-approximation stands in: routers that run the same protocol in the same VRF
+over a shared domain form a routing component, and every member learns every prefix any other
+member knows (connected or static), with next hops toward every neighbour from which the
+originator is reachable without coming back. Any path a real protocol could choose is among
+these, so isolation proven on the approximation holds; a violation that uses an approximated
+route is marked as such.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import deque
+
+from agent.models.device import Route, RoutingProcess, Source
+from agent.models.snapshot import DeviceState
+from agent.pipeline.names import key
+from agent.pipeline.network import DEFAULT_VRF, FibEntry, Hop, IPNet, L3If, Network
+
+PROTOCOL_DISTANCE = {
+    "connected": 0,
+    "static": 1,
+    "bgp": 20,
+    "eigrp": 90,
+    "ospf": 110,
+    "ospfv3": 110,
+    "isis": 115,
+    "rip": 120,
+}
+
+Table = dict[IPNet, tuple[int, str, list[Hop]]]
+Key = tuple[str, str, int]
+
+
+class Fib:
+    """Base tables for every device, approximated routes added lazily per device on first use
+    (the engine visits a small part of a large network)."""
+
+    def __init__(self, net: Network, state: dict[str, DeviceState]) -> None:
+        self.net = net
+        self.base: dict[Key, Table] = {}
+        self.collected: dict[str, set[str]] = {}
+        self._done: dict[Key, list[FibEntry]] = {}
+        self._build_base(state)
+        self._groups = _groups(net)
+        self._adj: dict[tuple[str, str], dict[str, dict[str, list[tuple[L3If, L3If]]]]] = {}
+        self._originated: dict[tuple[str, str], dict[str, list[tuple[IPNet, int]]]] = {}
+
+    def table(self, device: str, vrf: str, af: int) -> list[FibEntry]:
+        k = (device, vrf, af)
+        done = self._done.get(k)
+        if done is not None:
+            return done
+        table = dict(self.base.get(k, {}))
+        table = {p: (d, pr, list(h)) for p, (d, pr, h) in table.items()}
+        if vrf not in self.collected.get(device, set()):
+            for group_key, group in self._groups.items():
+                if group_key[1] == vrf and device in group:
+                    self._learn(group_key, device, af, table)
+        entries = [FibEntry(p, d, pr, hops) for p, (d, pr, hops) in table.items()]
+        entries.sort(key=lambda e: (-e.prefix.prefixlen, int(e.prefix.network_address)))
+        self._done[k] = entries
+        return entries
+
+    def _build_base(self, state: dict[str, DeviceState]) -> None:
+        net = self.net
+        tables = self.base
+        for name, dev in net.devices.items():
+            vrfs = {DEFAULT_VRF, *dev.vrfs}
+            vrfs.update(itf.vrf for itf in dev.interfaces.values())
+            for vrf in vrfs:
+                for af, flags in ((4, dev.ip_routing), (6, dev.ipv6_routing)):
+                    on = flags.get(vrf, flags.get(DEFAULT_VRF, False))
+                    net.routing_on[(name, vrf, af)] = bool(on)
+                    tables[(name, vrf, af)] = {}
+        for itf in net.l3.values():
+            if not itf.up:
+                continue
+            for af in (4, 6):
+                table = tables.setdefault((itf.device, itf.vrf, af), {})
+                for subnet in itf.subnets(af):
+                    hop = Hop("connected", interface=itf.name, vrf=itf.vrf, route=itf.src)
+                    _offer(table, subnet, 0, "connected", hop)
+        for name, dev in net.devices.items():
+            routes = state[name].routes if name in state else None
+            if routes is not None:
+                self.collected[name] = {r.vrf for r in routes}
+                file = state[name].routes_file or f"state/{name}/routes.json"
+                for entry in routes:
+                    _offer_collected(
+                        net,
+                        tables,
+                        name,
+                        entry.vrf,
+                        entry.prefix,
+                        entry.protocol,
+                        entry.next_hop,
+                        entry.interface,
+                        file,
+                    )
+            for route in dev.routes:
+                if route.vrf in self.collected.get(name, set()):
+                    continue
+                _offer_static(net, tables, name, route)
+
+    def _learn(self, group_key: tuple[str, str], device: str, af: int, table: Table) -> None:
+        proto, vrf = group_key
+        adj = self._adj.get(group_key)
+        if adj is None:
+            adj = self._adj[group_key] = _adjacency(self._groups[group_key])
+        originated = self._originated.get(group_key)
+        if originated is None:
+            originated = self._originated[group_key] = {}
+            for dev in self._groups[group_key]:
+                for fam in (4, 6):
+                    for prefix, (_d, prot, _h) in self.base.get((dev, vrf, fam), {}).items():
+                        if prot in ("connected", "static") or dev in self.collected:
+                            originated.setdefault(dev, []).append((prefix, fam))
+        distance = PROTOCOL_DISTANCE.get(proto, 110)
+        reach = _reach_without(adj, device)
+        learned = False
+        file = self.net.devices[device].file
+        for neighbor, pairs in adj.get(device, {}).items():
+            for local, remote in pairs:
+                addrs = remote.v4 if af == 4 else remote.v6
+                mine = local.v4 if af == 4 else local.v6
+                nh = next((a for a in addrs if any(a.ip in m.network for m in mine)), None)
+                if nh is None:
+                    continue
+                for origin in reach.get(neighbor, set()):
+                    for prefix, fam in originated.get(origin, []):
+                        if fam != af:
+                            continue
+                        text = (
+                            f"{proto} (approximated) {prefix} via {nh.ip} (learned from {origin})"
+                        )
+                        hop = Hop(
+                            "nexthop",
+                            interface=local.name,
+                            next_hop=str(nh.ip),
+                            vrf=vrf,
+                            approximated=True,
+                            route=Source(file=file, line=0, text=text),
+                        )
+                        _offer(table, prefix, distance, proto, hop)
+                        learned = True
+        if learned:
+            self.net.approximated.add((device, vrf))
+
+
+def build(net: Network, state: dict[str, DeviceState]) -> None:
+    net.fib = Fib(net, state)
+
+
+# -- dynamic routing over-approximation ---------------------------------------------------
+
+
+def _participates(net: Network, device: str, proc: RoutingProcess, itf: L3If) -> bool:
+    if itf.vrf != proc.vrf or not itf.up:
+        return False
+    tag = f"{proc.protocol} {proc.id}".strip()
+    cfg = net.devices[device].interfaces.get(itf.name)
+    if cfg is not None and any(
+        r in (tag, proc.protocol) or r.startswith(proc.protocol + " ") for r in cfg.routing
+    ):
+        return True
+    if not proc.networks:
+        return True  # enabled per interface elsewhere, or BGP: every interface may peer
+    nets = [ipaddress.ip_network(n, strict=False) for n in proc.networks]
+    return any(
+        addr.ip in n for addr in [*itf.v4, *itf.v6] for n in nets if n.version == addr.version
+    )
+
+
+def _family_of(protocol: str) -> str:
+    return "ospf" if protocol in ("ospf", "ospfv3") else protocol
+
+
+def _groups(net: Network) -> dict[tuple[str, str], dict[str, list[L3If]]]:
+    """(protocol, vrf) -> device -> interfaces taking part."""
+    members: dict[tuple[str, str], dict[str, list[L3If]]] = {}
+    for name, dev in net.devices.items():
+        for proc in dev.routing:
+            group = members.setdefault((_family_of(proc.protocol), proc.vrf), {})
+            itfs = group.setdefault(name, [])
+            for itf in net.l3_by_device.get(name, []):
+                if itf not in itfs and _participates(net, name, proc, itf):
+                    itfs.append(itf)
+    return members
+
+
+def _adjacency(group: dict[str, list[L3If]]) -> dict[str, dict[str, list[tuple[L3If, L3If]]]]:
+    adj: dict[str, dict[str, list[tuple[L3If, L3If]]]] = {d: {} for d in group}
+    by_domain: dict[int, list[L3If]] = {}
+    for itfs in group.values():
+        for itf in itfs:
+            if itf.domain is not None:
+                by_domain.setdefault(itf.domain, []).append(itf)
+    for itfs in by_domain.values():
+        for a in itfs:
+            for b in itfs:
+                if a.device != b.device:
+                    adj[a.device].setdefault(b.device, []).append((a, b))
+    return adj
+
+
+def _reach_without(
+    adj: dict[str, dict[str, list[tuple[L3If, L3If]]]], dev: str
+) -> dict[str, set[str]]:
+    """For each neighbour of ``dev``: the routers reachable from it without passing ``dev``."""
+    out: dict[str, set[str]] = {}
+    for start in adj[dev]:
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for nxt in adj.get(node, {}):
+                if nxt != dev and nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        out[start] = seen
+    return out

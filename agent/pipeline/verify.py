@@ -1,0 +1,349 @@
+"""Verify stage: from a parsed network, the policy and the endpoints to a ``Report``.
+
+Cameras on the same layer-2 domain share one symbolic walk (their sources differ, so the
+result of each is recovered exactly by restricting to its source addresses). The walk starts
+with core-bound packets only: nothing else can become a violation, since no address is
+rewritten.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agent.endpoints.locate import Host, discover, display_mac
+from agent.engine.acl import Packet
+from agent.engine.forward import Engine, Outcome, Start
+from agent.engine.space import Bdd
+from agent.engine.trace import Branch, decide, from_domain
+from agent.models import result as r
+from agent.models.device import Unrecognized
+from agent.models.policy import Policy, parse_service
+from agent.models.snapshot import Snapshot
+from agent.pipeline import render
+from agent.pipeline.network import Network
+from agent.pipeline.parse import Parsed
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class Context:
+    snapshot: Snapshot
+    policy: Policy
+    parsed: Parsed
+    net: Network
+    engine: Engine
+    any_source: bool = False
+
+
+def core_sets(ctx: Context) -> dict[str, Bdd]:
+    s = ctx.engine.space
+    return {core.name: s.prefixes("dst", core.prefixes) for core in ctx.policy.core}
+
+
+def allowed_set(ctx: Context) -> Bdd:
+    s = ctx.engine.space
+    total = s.false
+    for flow in ctx.policy.allowed:
+        dst = s.prefixes("dst", flow.destinations)
+        src = s.true if flow.sources is None else s.prefixes("src", flow.sources)
+        svc = s.false
+        for text in flow.services:
+            proto, lo, hi, itype, icode = parse_service(text)
+            part = s.true if proto is None else s.protocol(proto)
+            if lo is not None and hi is not None:
+                part &= s.value_range("dport", lo, hi)
+            if itype is not None:
+                part &= s.bits("itype", itype, 0xFF)
+            if icode is not None:
+                part &= s.bits("icode", icode, 0xFF)
+            svc |= part
+        total |= dst & src & svc
+    return total
+
+
+def sources(ctx: Context, h: Host) -> Bdd:
+    """Source addresses a camera can use: its known IPv4 addresses (or any in its subnets when
+    none is known), its IPv6 neighbour addresses plus every address of the IPv6 prefixes on its
+    segment's router interfaces (SLAAC)."""
+    s = ctx.engine.space
+    if ctx.any_source:
+        return s.true
+    v4 = s.false
+    v6 = s.false
+    for ip in h.ipv4:
+        v4 |= s.host("src", ip)
+    for ip in h.ipv6:
+        v6 |= s.host("src", ip)
+    itfs = ctx.net.domain_l3.get(h.domain, []) if h.domain is not None else []
+    for itf in itfs:
+        for subnet in itf.subnets(6):
+            v6 |= s.prefix("src", subnet)
+        if not h.ipv4:
+            for subnet in itf.subnets(4):
+                v4 |= s.prefix("src", subnet)
+    return v4 | v6
+
+
+def _port_filter(ctx: Context, h: Host) -> Bdd:
+    s = ctx.engine.space
+    result = s.true
+    for dev, itf in h.edges[:1]:
+        for flt in ctx.net.port_filters.get((dev, itf), []):
+            result &= ctx.engine.filter_set(dev, flt)
+    return result
+
+
+def run(ctx: Context, progress: Progress | None = None) -> r.Report:
+    engine = ctx.engine
+    s = engine.space
+    hosts = discover(ctx.net, ctx.snapshot.state, ctx.snapshot.topology, ctx.policy)
+    cameras = [h for h in hosts if h.flagged]
+    cores = core_sets(ctx)
+    core_any = s.false
+    for bdd in cores.values():
+        core_any |= bdd
+    allowed = allowed_set(ctx)
+
+    # one symbolic walk per camera domain
+    by_domain: dict[int, list[Host]] = {}
+    for h in cameras:
+        if h.domain is not None:
+            by_domain.setdefault(h.domain, []).append(h)
+    outcomes: dict[int, Outcome] = {}
+    src_of: dict[int, Bdd] = {}
+    for i, (domain, group) in enumerate(sorted(by_domain.items())):
+        if progress:
+            progress(f"proving domain {i + 1}/{len(by_domain)}")
+        packets = s.false
+        for h in group:
+            src = sources(ctx, h)
+            src_of[id(h)] = src
+            packets |= src & _port_filter(ctx, h)
+        outcomes[domain] = engine.run([Start(domain, packets & core_any)])
+
+    results = []
+    for h in cameras:
+        out = outcomes.get(h.domain) if h.domain is not None else None
+        results.append(_camera(ctx, h, out, src_of.get(id(h)), cores, core_any, allowed))
+    endpoints = [_endpoint(ctx, h) for h in hosts if not h.flagged]
+    statuses = {c.status for c in results}
+    verdict: r.Verdict = (
+        "violation" if "reachable" in statuses else "inconclusive" if "inconclusive" in statuses else "isolated"
+    )
+    notes = list(ctx.net.notes)
+    if not cameras:
+        notes.append("no flagged camera found in the ARP/NDP/MAC tables, topology.yml or the policy")
+    return r.Report(
+        verdict=verdict,
+        cameras=results,
+        endpoints=endpoints,
+        unrecognized=render.unrecognized(ctx.parsed),
+        devices=render.devices(ctx.parsed),
+        snapshot=ctx.snapshot.root,
+        policy=ctx.policy.file or "",
+        any_source=ctx.any_source,
+        notes=notes,
+    )
+
+
+def _camera(
+    ctx: Context,
+    h: Host,
+    out: Outcome | None,
+    src: Bdd | None,
+    cores: dict[str, Bdd],
+    core_any: Bdd,
+    allowed: Bdd,
+) -> r.Camera:
+    engine = ctx.engine
+    s = engine.space
+    cls = h.classification
+    base = {
+        "ip": h.ipv4[0] if h.ipv4 else None,
+        "ipv6": _ipv6_sources(ctx, h),
+        "mac": display_mac(h),
+        "vendor": cls.family if cls and cls.family else None,
+        "organisation": cls.organisation if cls else None,
+        "evidence": h.flagged_by,
+        "location": render.location(ctx.net, h),
+    }
+    if out is None or src is None:
+        return r.Camera(
+            **base,
+            status="inconclusive",
+            uncertain=[r.UncertainItem(why="camera could not be located on any modelled segment")],
+        )
+    success = s.false
+    for packets in out.success.values():
+        success |= packets
+    reach = success & src & ~allowed
+    violations = []
+    for name, core in cores.items():
+        hit = reach & core
+        if hit == s.false:
+            continue
+        violations.append(_violation(ctx, h, name, hit, out))
+    uncertain = _uncertain(ctx, h, out, src & core_any & ~allowed)
+    stops = [] if violations else _stops(ctx, h, out, src & core_any & ~allowed)
+    status: r.Status = "reachable" if violations else "inconclusive" if uncertain else "isolated"
+    return r.Camera(**base, status=status, violations=violations, stops=stops, uncertain=uncertain)
+
+
+def _ipv6_sources(ctx: Context, h: Host) -> list[str]:
+    out = list(h.ipv6)
+    for itf in ctx.net.domain_l3.get(h.domain, []) if h.domain is not None else []:
+        for subnet in itf.subnets(6):
+            text = str(subnet)
+            if text not in out:
+                out.append(text)
+    return out
+
+
+def _violation(ctx: Context, h: Host, core: str, hit: Bdd, out: Outcome) -> r.Violation:
+    s = ctx.engine.space
+    boxes, truncated = s.to_boxes(hit)
+    space = [render.box(b, include_src=ctx.any_source or len(_distinct_src(b)) > 1) for b in boxes]
+    flows = render.flows(boxes, limit=3)
+    branch = _explain(ctx, h, flows[0]) if flows else None
+    approximated = bool(out.approximated is not None and (hit & out.approximated) != s.false)
+    return r.Violation(
+        core=core,
+        space=space,
+        space_truncated=truncated,
+        flows=flows,
+        path=render.path(branch, _port_hops(ctx, h, flows[0]) if flows else []) if branch else [],
+        disposition=branch.disposition if branch else "unknown",
+        disposition_detail=branch.detail if branch else "the example flow could not be traced",
+        approximated=approximated,
+    )
+
+
+def _distinct_src(box: dict[str, object]) -> list[object]:
+    spans = box.get("src") or ()
+    return list(spans)  # type: ignore[call-overload]
+
+
+def _packet(flow: r.Flow) -> Packet:
+    proto = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58, "sctp": 132}.get(flow.protocol)
+    number = proto if proto is not None else (int(flow.protocol) if flow.protocol.isdigit() else 0)
+    return Packet.of(
+        flow.src,
+        flow.dst,
+        number,
+        sport=flow.src_port or 0,
+        dport=flow.dst_port or 0,
+        itype=flow.icmp_type or 0,
+        icode=flow.icmp_code or 0,
+    )
+
+
+def _explain(ctx: Context, h: Host, flow: r.Flow) -> Branch | None:
+    if h.domain is None:
+        return None
+    branches = from_domain(ctx.net, h.domain, _packet(flow))
+    for branch in branches:
+        if branch.success:
+            return branch
+    return branches[0] if branches else None
+
+
+def _port_hops(ctx: Context, h: Host, flow: r.Flow) -> list[r.PathHop]:
+    if not h.edges:
+        return []
+    dev, itf = h.edges[0]
+    filters = []
+    for flt in ctx.net.port_filters.get((dev, itf), []):
+        dec = decide(ctx.net, dev, flt, _packet(flow))
+        filters.append(r.FilterHit(**render.decision(dec)))
+    return [r.PathHop(device=dev, in_=itf, out=None, filters=filters)]
+
+
+def _uncertain(ctx: Context, h: Host, out: Outcome, focus: Bdd) -> list[r.UncertainItem]:
+    s = ctx.engine.space
+    items: list[r.UncertainItem] = []
+    for k, packets in out.uncertain.items():
+        if (packets & focus) == s.false:
+            continue
+        if k[0] == "line":
+            item = k[1]
+            assert isinstance(item, Unrecognized)
+            items.append(
+                r.UncertainItem(
+                    device=_device_of_file(ctx, item.file),
+                    file=item.file,
+                    line=item.line,
+                    text=item.text,
+                    why=f"{item.why} ({item.context}{' ' + item.scope if item.scope else ''})",
+                )
+            )
+        else:
+            _kind, name, where = k
+            opq = ctx.net.opaque[str(name)]
+            items.append(
+                r.UncertainItem(
+                    device=str(name),
+                    file=opq.file,
+                    why=f"path enters {name} ({opq.platform}, not modelled) at {where}",
+                )
+            )
+    for dev, itf in h.edges[:1]:
+        for item in ctx.net.devices[dev].unrecognized:
+            if item.context == "interface" and item.scope == itf:
+                items.append(
+                    r.UncertainItem(device=dev, file=item.file, line=item.line, text=item.text, why=item.why)
+                )
+    items.sort(key=lambda i: (i.file or "", i.line or 0, i.why))
+    return items
+
+
+def _device_of_file(ctx: Context, file: str) -> str | None:
+    for name, dev in ctx.net.devices.items():
+        if dev.file == file:
+            return name
+    return None
+
+
+def _stops(ctx: Context, h: Host, out: Outcome, focus: Bdd) -> list[r.Stop]:
+    s = ctx.engine.space
+    net = ctx.net
+    stops: list[r.Stop] = []
+    if h.domain is not None and not net.domain_l3.get(h.domain):
+        stops.append(
+            r.Stop(
+                reason="layer-2 boundary",
+                detail=f"no router interface on the camera's segment ({net.domain_names.get(h.domain, '?')})",
+            )
+        )
+    for itf in net.l3.values():
+        if itf.domain == h.domain and not itf.up:
+            stops.append(
+                r.Stop(device=itf.device, reason="shutdown", detail=f"{itf.name} is shut down",
+                       file=itf.src.file, line=itf.src.line, text=itf.src.text)
+            )
+    for k, packets in sorted(out.drops.items(), key=lambda kv: str(kv[0])):
+        hit = packets & focus
+        if hit == s.false:
+            continue
+        stops.extend(render.drop(ctx.engine, net, k, hit))
+    return stops
+
+
+def _endpoint(ctx: Context, h: Host) -> r.Endpoint:
+    cls = h.classification
+    return r.Endpoint(
+        ip=h.ipv4[0] if h.ipv4 else None,
+        ipv6=list(h.ipv6),
+        mac=display_mac(h),
+        organisation=cls.organisation if cls else None,
+        vendor=cls.family if cls else None,
+        flagged=False,
+        note=cls.note if cls else None,
+        location=render.location(ctx.net, h) if h.domain is not None else None,
+    )
+
+
+def ip_version(text: str) -> int:
+    return ipaddress.ip_address(text).version
