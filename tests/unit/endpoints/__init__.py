@@ -1,0 +1,1 @@
+"""Tests of agent.endpoints (a package so test module names cannot clash with other folders)."""
