@@ -45,6 +45,8 @@ class Flow(_Out):
     dst_port: int | None = None
     icmp_type: int | None = None
     icmp_code: int | None = None
+    established: bool = False  # TCP with ACK or RST set
+    fragment: bool = False  # a non-initial fragment
 
 
 class FilterHit(_Out):
@@ -79,6 +81,9 @@ class Violation(_Out):
     disposition: str  # how the example flow arrives: l2-delivered, delivered, accepted, exits
     disposition_detail: str = ""
     approximated: bool = False  # some of this reach uses approximated dynamic routes
+    # False: every packet of this space crossed something not understood (see ``uncertain``);
+    # the camera is then ``inconclusive``, not ``reachable``
+    certain: bool = True
 
 
 class Stop(_Out):

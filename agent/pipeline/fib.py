@@ -224,3 +224,122 @@ def _reach_without(
                     queue.append(nxt)
         out[start] = seen
     return out
+
+
+# -- base routes -------------------------------------------------------------------------------
+
+
+def _offer(table: Table, prefix: IPNet, distance: int, protocol: str, hop: Hop) -> None:
+    current = table.get(prefix)
+    if current is None or distance < current[0]:
+        table[prefix] = (distance, protocol, [hop])
+    elif distance == current[0] and hop not in current[2]:
+        current[2].append(hop)
+
+
+def _iface(net: Network, device: str, name: str | None) -> L3If | None:
+    if name is None:
+        return None
+    itf = net.l3.get((device, name))
+    if itf is not None:
+        return itf
+    wanted = key(name)
+    for candidate in net.l3_by_device.get(device, []):
+        if key(candidate.name) == wanted:
+            return candidate
+    return None
+
+
+def _connected_for(net: Network, device: str, vrf: str, ip: str) -> L3If | None:
+    addr = ipaddress.ip_address(ip)
+    best: tuple[int, L3If] | None = None
+    for itf in net.l3_by_device.get(device, []):
+        if itf.vrf != vrf or not itf.up:
+            continue
+        for subnet in itf.subnets(addr.version):
+            if addr in subnet and (best is None or subnet.prefixlen > best[0]):
+                best = (subnet.prefixlen, itf)
+    return best[1] if best else None
+
+
+def _offer_static(net: Network, tables: dict[Key, Table], device: str, route: Route) -> None:
+    prefix = ipaddress.ip_network(route.prefix, strict=False)
+    table = tables.setdefault((device, route.vrf, prefix.version), {})
+    src = route.src
+    if route.interface and key(route.interface).startswith("null"):
+        _offer(table, prefix, route.distance, route.protocol, Hop("null", route=src))
+        return
+    target_vrf = route.next_vrf or route.vrf
+    if route.next_hop is None:
+        if route.interface is None and route.next_vrf:
+            hop = Hop("nextvrf", vrf=route.next_vrf, route=src)
+            _offer(table, prefix, route.distance, route.protocol, hop)
+            return
+        itf = _iface(net, device, route.interface)
+        if itf is not None and itf.up:
+            hop = Hop("exit", interface=itf.name, vrf=itf.vrf, route=src)
+            _offer(table, prefix, route.distance, route.protocol, hop)
+        return
+    if route.interface:
+        itf = _iface(net, device, route.interface)
+        if itf is None or not itf.up:
+            return
+    else:
+        itf = _connected_for(net, device, target_vrf, route.next_hop)
+        if itf is None:
+            itf = _recursive(net, tables, device, target_vrf, route.next_hop)
+            if itf is None:
+                return
+    hop = Hop("nexthop", interface=itf.name, next_hop=route.next_hop, vrf=itf.vrf, route=src)
+    _offer(table, prefix, route.distance, route.protocol, hop)
+
+
+def _recursive(net: Network, tables: dict[Key, Table], device: str, vrf: str, ip: str) -> L3If | None:
+    """Resolve a next hop through a route already in the table (one level, as for a static
+    route via another static route's next hop)."""
+    addr = ipaddress.ip_address(ip)
+    table = tables.get((device, vrf, addr.version), {})
+    best: tuple[int, Hop] | None = None
+    for prefix, (_dist, _proto, hops) in table.items():
+        if addr in prefix and (best is None or prefix.prefixlen > best[0]):
+            for hop in hops:
+                if hop.kind in ("nexthop", "exit") and hop.interface:
+                    best = (prefix.prefixlen, hop)
+                    break
+    if best is None or best[1].interface is None:
+        return None
+    return net.l3.get((device, best[1].interface))
+
+
+def _offer_collected(
+    net: Network,
+    tables: dict[Key, Table],
+    device: str,
+    vrf: str,
+    prefix_text: str,
+    protocol: str,
+    next_hop: str | None,
+    interface: str | None,
+    file: str,
+) -> None:
+    prefix = ipaddress.ip_network(prefix_text, strict=False)
+    table = tables.setdefault((device, vrf, prefix.version), {})
+    text = f"{protocol} {prefix} via {next_hop or '-'} {interface or ''}".strip()
+    src = Source(file=file, line=0, text=text)
+    proto = protocol.lower() or "collected"
+    if proto == "local":
+        return  # the device's own addresses: accepted through ownership
+    if interface and key(interface).startswith("null"):
+        _offer(table, prefix, 0, proto, Hop("null", route=src))
+        return
+    itf = _iface(net, device, interface) if interface else None
+    if next_hop and next_hop not in ("0.0.0.0", "::"):
+        if itf is None:
+            itf = _connected_for(net, device, vrf, next_hop)
+        if itf is None:
+            return
+        hop = Hop("nexthop", interface=itf.name, next_hop=next_hop, vrf=itf.vrf, route=src)
+        _offer(table, prefix, 0, proto, hop)
+    elif itf is not None:
+        kind = "connected" if proto == "connected" else "exit"
+        _offer(table, prefix, 0, proto, Hop(kind, interface=itf.name, vrf=itf.vrf, route=src))

@@ -53,6 +53,8 @@ def box(b: Box, include_src: bool = False) -> r.SpaceBox:
     icmp = single == ICMP[af]
     est = _spans(b, "est")
     frag = _spans(b, "frag")
+    if len(frag) == 1 and frag[0].lo == frag[0].hi == 1:
+        ports = icmp = False  # a non-initial fragment carries no layer-4 header
     return r.SpaceBox(
         family="ipv6" if af == 6 else "ipv4",
         protocol=protocol,
@@ -80,9 +82,13 @@ def _pick_host(spans: tuple[Interval, ...]) -> int:
     return first.lo + 1 if first.hi - first.lo >= 2 else first.lo
 
 
-def flows(boxes: list[Box], limit: int = 3) -> list[r.Flow]:
-    """Concrete example flows, one per box (TCP first), with friendly port choices."""
-    order = sorted(boxes, key=lambda b: (0 if 6 in _values(_spans(b, "proto")) else 1))
+def flows(boxes: list[Box], limit: int = 3, sources: tuple[int, ...] = ()) -> list[r.Flow]:
+    """Concrete example flows, one per box (TCP first, whole packets before fragments), with
+    friendly choices: the camera's own addresses, common ports."""
+    order = sorted(
+        boxes,
+        key=lambda b: (_pick(_spans(b, "frag")), 0 if 6 in _values(_spans(b, "proto")) else 1),
+    )
     out: list[r.Flow] = []
     for b in order:
         af = 6 if _spans(b, "af")[0].lo == 1 else 4
@@ -90,13 +96,15 @@ def flows(boxes: list[Box], limit: int = 3) -> list[r.Flow]:
         cls = ipaddress.IPv4Address if af == 4 else ipaddress.IPv6Address
         src_spans = _spans(b, "src")
         flow = r.Flow(
-            src=str(cls(src_spans[0].lo if len(src_spans) == 1 and src_spans[0].lo == src_spans[0].hi else _pick_host(src_spans))),
+            src=str(cls(_pick(src_spans, sources) if any(s.lo <= v <= s.hi for s in src_spans for v in sources) else _pick_host(src_spans))),
             dst=str(cls(_pick_host(_spans(b, "dst")))),
             protocol=PROTO_NAMES.get(proto, str(proto)),
             src_port=_pick(_spans(b, "sport"), (49152,)) if proto in PORT_PROTOCOLS else None,
             dst_port=_pick(_spans(b, "dport"), (443, 22, 80, 554)) if proto in PORT_PROTOCOLS else None,
             icmp_type=_pick(_spans(b, "itype"), (8, 128)) if proto == ICMP[af] else None,
             icmp_code=_pick(_spans(b, "icode"), (0,)) if proto == ICMP[af] else None,
+            established=proto == 6 and _pick(_spans(b, "est")) == 1,
+            fragment=_pick(_spans(b, "frag")) == 1,
         )
         if flow not in out:
             out.append(flow)

@@ -26,7 +26,7 @@ def _console() -> tuple[Console, io.StringIO]:
     buf = io.StringIO()
     tty = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = Console().width if tty else 120
-    return Console(file=buf, force_terminal=tty, width=max(width, 100), highlight=False, soft_wrap=False), buf
+    return Console(file=buf, force_terminal=tty, width=max(width, 100), highlight=False, soft_wrap=False, emoji=False), buf
 
 
 def _where(file: str | None, line: int | None) -> str:
@@ -58,11 +58,13 @@ def _box(box: r.SpaceBox) -> str:
 
 
 def _flow(flow: r.Flow) -> str:
+    tail = " (non-initial fragment)" if flow.fragment else ""
+    tail += " (ACK set)" if flow.established else ""
     if flow.src_port is not None:
-        return f"{flow.protocol} {flow.src}:{flow.src_port} -> {flow.dst}:{flow.dst_port}"
+        return f"{flow.protocol} {flow.src}:{flow.src_port} -> {flow.dst}:{flow.dst_port}{tail}"
     if flow.icmp_type is not None:
-        return f"{flow.protocol} {flow.src} -> {flow.dst} type {flow.icmp_type} code {flow.icmp_code}"
-    return f"{flow.protocol} {flow.src} -> {flow.dst}"
+        return f"{flow.protocol} {flow.src} -> {flow.dst} type {flow.icmp_type} code {flow.icmp_code}{tail}"
+    return f"{flow.protocol} {flow.src} -> {flow.dst}{tail}"
 
 
 def _path(console: Console, hops: list[r.PathHop], indent: str = "      ") -> None:
@@ -95,7 +97,7 @@ def verify(report: r.Report, show_unrecognized: bool = True) -> str:
         where = f"{loc.device or '?'} {loc.interface or ''}".strip()
         if loc.vlan is not None:
             where += f" vlan {loc.vlan}"
-        reaches = ", ".join(sorted({v.core for v in cam.violations}))
+        reaches = ", ".join(sorted({v.core for v in cam.violations if v.certain}))
         table.add_row(
             cam.ip or (cam.ipv6[0] if cam.ipv6 else "?"),
             cam.mac or "-",
@@ -110,10 +112,12 @@ def verify(report: r.Report, show_unrecognized: bool = True) -> str:
         if cam.status == "reachable":
             console.print(f"\n[bold red]{name}[/] ({cam.vendor}, {cam.mac}) reaches the core:")
             for v in cam.violations:
+                if not v.certain:
+                    continue
                 approx = " [yellow](uses approximated dynamic routes)[/]" if v.approximated else ""
                 console.print(f"  [bold]{v.core}[/]: {len(v.space)} header box(es){approx}")
                 for box in v.space[:12]:
-                    console.print(f"    - {Text(_box(box)).markup}")
+                    console.print(f"    - {escape(_box(box))}")
                 if len(v.space) > 12:
                     console.print(f"    ... {len(v.space) - 12} more (see --format json)")
                 if v.space_truncated:
@@ -128,6 +132,13 @@ def verify(report: r.Report, show_unrecognized: bool = True) -> str:
                 console.print(f"    - {stop.device or ''} {stop.reason}: {escape(stop.detail)}{cite}")
             if len(cam.stops) > 10:
                 console.print(f"    ... {len(cam.stops) - 10} more")
+        possible = [v for v in cam.violations if not v.certain]
+        if possible and cam.status == "inconclusive":
+            console.print(f"\n[yellow]{name}[/] may reach {', '.join(sorted({v.core for v in possible}))}: "
+                          "every such path crosses something segproof did not understand")
+            for v in possible:
+                for box in v.space[:6]:
+                    console.print(f"    - {escape(_box(box))}")
         if cam.uncertain and cam.status != "isolated":
             console.print(f"\n[yellow]{name}[/] proof depends on what segproof did not understand:")
             for item in cam.uncertain[:10]:

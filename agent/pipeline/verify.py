@@ -54,7 +54,8 @@ def allowed_set(ctx: Context) -> Bdd:
             proto, lo, hi, itype, icode = parse_service(text)
             part = s.true if proto is None else s.protocol(proto)
             if lo is not None and hi is not None:
-                part &= s.value_range("dport", lo, hi)
+                # a non-initial fragment carries no port: it belongs to the allowed flow
+                part &= s.value_range("dport", lo, hi) | s.bits("frag", 1, 1)
             if itype is not None:
                 part &= s.bits("itype", itype, 0xFF)
             if icode is not None:
@@ -135,7 +136,14 @@ def run(ctx: Context, progress: Progress | None = None) -> r.Report:
     )
     notes = list(ctx.net.notes)
     if not cameras:
-        notes.append("no flagged camera found in the ARP/NDP/MAC tables, topology.yml or the policy")
+        if _has_endpoint_data(ctx):
+            notes.append("no flagged camera found in the ARP/NDP/MAC tables, topology.yml or the policy")
+        else:
+            verdict = "inconclusive"
+            notes.append(
+                "no endpoint data (arp.json, ndp.json, mac.json, topology.yml endpoints or policy ips): "
+                "cameras cannot be found, so nothing is proven"
+            )
     return r.Report(
         verdict=verdict,
         cameras=results,
@@ -147,6 +155,12 @@ def run(ctx: Context, progress: Progress | None = None) -> r.Report:
         any_source=ctx.any_source,
         notes=notes,
     )
+
+
+def _has_endpoint_data(ctx: Context) -> bool:
+    if ctx.snapshot.topology.endpoints or ctx.policy.flagged.ips:
+        return True
+    return any(t.arp or t.ndp or t.mac for t in ctx.snapshot.state.values())
 
 
 def _camera(
@@ -179,16 +193,24 @@ def _camera(
     success = s.false
     for packets in out.success.values():
         success |= packets
+    touched = s.false
+    for packets in out.uncertain.values():
+        touched |= packets
     reach = success & src & ~allowed
     violations = []
     for name, core in cores.items():
         hit = reach & core
         if hit == s.false:
             continue
-        violations.append(_violation(ctx, h, name, hit, out))
+        certain = hit & ~touched
+        if certain != s.false:
+            violations.append(_violation(ctx, h, name, certain, out, certain=True))
+        else:
+            violations.append(_violation(ctx, h, name, hit, out, certain=False))
     uncertain = _uncertain(ctx, h, out, src & core_any & ~allowed)
+    proven = any(v.certain for v in violations)
     stops = [] if violations else _stops(ctx, h, out, src & core_any & ~allowed)
-    status: r.Status = "reachable" if violations else "inconclusive" if uncertain else "isolated"
+    status: r.Status = "reachable" if proven else "inconclusive" if uncertain or violations else "isolated"
     return r.Camera(**base, status=status, violations=violations, stops=stops, uncertain=uncertain)
 
 
@@ -202,11 +224,11 @@ def _ipv6_sources(ctx: Context, h: Host) -> list[str]:
     return out
 
 
-def _violation(ctx: Context, h: Host, core: str, hit: Bdd, out: Outcome) -> r.Violation:
+def _violation(ctx: Context, h: Host, core: str, hit: Bdd, out: Outcome, certain: bool) -> r.Violation:
     s = ctx.engine.space
     boxes, truncated = s.to_boxes(hit)
     space = [render.box(b, include_src=ctx.any_source or len(_distinct_src(b)) > 1) for b in boxes]
-    flows = render.flows(boxes, limit=3)
+    flows = render.flows(boxes, limit=3, sources=_preferred_sources(ctx, h))
     branch = _explain(ctx, h, flows[0]) if flows else None
     approximated = bool(out.approximated is not None and (hit & out.approximated) != s.false)
     return r.Violation(
@@ -218,7 +240,22 @@ def _violation(ctx: Context, h: Host, core: str, hit: Bdd, out: Outcome) -> r.Vi
         disposition=branch.disposition if branch else "unknown",
         disposition_detail=branch.detail if branch else "the example flow could not be traced",
         approximated=approximated,
+        certain=certain,
     )
+
+
+def _preferred_sources(ctx: Context, h: Host) -> tuple[int, ...]:
+    """The camera's own addresses, then its EUI-64 address in each IPv6 prefix of its segment."""
+    out = [int(ipaddress.ip_address(ip)) for ip in [*h.ipv4, *h.ipv6]]
+    if h.mac:
+        mac = int(h.mac, 16)
+        eui = ((mac >> 24) << 40) | (0xFFFE << 24) | (mac & 0xFFFFFF)
+        eui ^= 1 << 57  # flip the universal/local bit
+        for itf in ctx.net.domain_l3.get(h.domain, []) if h.domain is not None else []:
+            for subnet in itf.subnets(6):
+                if subnet.prefixlen == 64:
+                    out.append(int(subnet.network_address) | eui)
+    return tuple(out)
 
 
 def _distinct_src(box: dict[str, object]) -> list[object]:
@@ -237,6 +274,8 @@ def _packet(flow: r.Flow) -> Packet:
         dport=flow.dst_port or 0,
         itype=flow.icmp_type or 0,
         icode=flow.icmp_code or 0,
+        est=flow.established,
+        frag=flow.fragment,
     )
 
 

@@ -1,0 +1,1 @@
+"""Benchmark harness: synthetic campus snapshots (``generate``) and the timing runner (``run``)."""
