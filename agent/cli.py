@@ -22,7 +22,7 @@ from agent.pipeline import text as textout
 from agent.pipeline.verify import Context
 from agent.pipeline.verify import run as verify_run
 
-EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_INCONCLUSIVE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 VERDICT_EXIT = {"isolated": EXIT_OK, "violation": EXIT_VIOLATION, "inconclusive": EXIT_INCONCLUSIVE}
 
 _err = Console(stderr=True, highlight=False)
@@ -151,6 +151,15 @@ def main() -> None:
     except KeyboardInterrupt:
         _err.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # the last resort: a bug, not bad input
+        if os.environ.get("SEGPROOF_DEBUG"):
+            raise
+        _err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "this is a bug in segproof; run again with SEGPROOF_DEBUG=1 for the traceback",
+            markup=True,
+        )
+        sys.exit(EXIT_INTERNAL)
 
 
 __all__ = ["cli", "main", "r"]

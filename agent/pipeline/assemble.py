@@ -156,9 +156,13 @@ def build(
         return roots[root]
 
     domain_opaque: dict[int, set[str]] = {}
+    members: dict[int, list[Seg]] = {}
     for seg in list(uf.parent):
+        members.setdefault(domain(seg), []).append(seg)
         if seg[0] == "opaque":
             domain_opaque.setdefault(domain(seg), set()).add(str(seg[1]))
+    for dom, segs in members.items():
+        names[dom] = _domain_name(segs)
 
     l3: dict[tuple[str, str], L3If] = {}
     port_domain: dict[tuple[str, str], int] = {}
@@ -275,6 +279,15 @@ def _own_segments(device: str, itf: Interface) -> list[Seg]:
     if itf.kind == "null":
         return []
     return [("port", device, itf.name)]
+
+
+def _domain_name(segs: list[Seg]) -> str:
+    """``vlan 20 (acc1, acc2, dist1)`` when the domain is one VLAN, else its parts."""
+    vlans = {seg[2] for seg in segs if seg[0] == "vlan"}
+    devices = sorted({str(seg[1]) for seg in segs})
+    if len(vlans) == 1 and all(seg[0] in ("vlan", "opaque") for seg in segs):
+        return f"vlan {next(iter(vlans))} ({', '.join(devices)})"
+    return ", ".join(sorted(_seg_name(seg) for seg in segs))
 
 
 def _seg_name(seg: Seg) -> str:
