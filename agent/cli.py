@@ -19,6 +19,8 @@ from agent.errors import SegproofError
 from agent.models import result as r
 from agent.pipeline import prepare
 from agent.pipeline import text as textout
+from agent.pipeline.inventory import run as inventory_run
+from agent.pipeline.tracing import run as trace_run
 from agent.pipeline.verify import Context
 from agent.pipeline.verify import run as verify_run
 
@@ -39,7 +41,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         yield lambda _msg: None
         return
     with _err.status("starting") as status:
-        yield lambda msg: status.update(msg)
+        yield status.update
 
 
 def _emit(payload: str, output: str | None) -> None:
@@ -56,7 +58,12 @@ def _emit(payload: str, output: str | None) -> None:
 
 def _context(snapshot: str, policy: str | None, any_source: bool, fmt: str) -> Context:
     with _progress(fmt == "text") as progress:
-        return prepare.run(Path(snapshot), Path(policy) if policy else None, any_source=any_source, progress=progress)
+        return prepare.run(
+            Path(snapshot),
+            Path(policy) if policy else None,
+            any_source=any_source,
+            progress=progress,
+        )
 
 
 def _dump(model: Any) -> str:
@@ -72,12 +79,30 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("snapshot", type=click.Path(file_okay=False))
-@click.option("--policy", "policy", type=click.Path(dir_okay=False), help="policy YAML (default SNAPSHOT/policy.yml)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--policy",
+    "policy",
+    type=click.Path(dir_okay=False),
+    help="policy YAML (default SNAPSHOT/policy.yml)",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report to FILE")
 @click.option("--any-source", is_flag=True, help="consider every source address (spoofing cameras)")
-@click.option("--show-unrecognized/--no-show-unrecognized", default=True, help="list unrecognised lines in text")
-def verify(snapshot: str, policy: str | None, fmt: str, output: str | None, any_source: bool, show_unrecognized: bool) -> None:
+@click.option(
+    "--show-unrecognized/--no-show-unrecognized",
+    default=True,
+    help="list unrecognised lines in text",
+)
+def verify(
+    snapshot: str,
+    policy: str | None,
+    fmt: str,
+    output: str | None,
+    any_source: bool,
+    show_unrecognized: bool,
+) -> None:
     """Prove every flagged camera isolated from the core, or show how it reaches it.
 
     Exit codes: 0 isolated, 1 violation, 2 bad input, 3 inconclusive.
@@ -95,11 +120,11 @@ def verify(snapshot: str, policy: str | None, fmt: str, output: str | None, any_
 @cli.command()
 @click.argument("snapshot", type=click.Path(file_okay=False))
 @click.option("--policy", "policy", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def cameras(snapshot: str, policy: str | None, fmt: str) -> None:
     """List flagged cameras and every other endpoint, with vendor evidence and location."""
-    from agent.pipeline.inventory import run as inventory_run
-
     ctx = _context(snapshot, policy, False, fmt)
     listing = inventory_run(ctx)
     if fmt == "json":
@@ -112,16 +137,28 @@ def cameras(snapshot: str, policy: str | None, fmt: str) -> None:
 @click.argument("snapshot", type=click.Path(file_okay=False))
 @click.option("--src", required=True, help="source IP address")
 @click.option("--dst", required=True, help="destination IP address")
-@click.option("--proto", default="tcp", show_default=True, help="tcp, udp, icmp, icmpv6 or a number")
+@click.option(
+    "--proto", default="tcp", show_default=True, help="tcp, udp, icmp, icmpv6 or a number"
+)
 @click.option("--dport", type=click.IntRange(0, 65535), default=None)
 @click.option("--sport", type=click.IntRange(0, 65535), default=49152, show_default=True)
 @click.option("--icmp-type", type=click.IntRange(0, 255), default=None)
 @click.option("--policy", "policy", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def trace(snapshot: str, src: str, dst: str, proto: str, dport: int | None, sport: int, icmp_type: int | None, policy: str | None, fmt: str) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def trace(
+    snapshot: str,
+    src: str,
+    dst: str,
+    proto: str,
+    dport: int | None,
+    sport: int,
+    icmp_type: int | None,
+    policy: str | None,
+    fmt: str,
+) -> None:
     """Follow one flow hop by hop through the configurations and show every filter decision."""
-    from agent.pipeline.tracing import run as trace_run
-
     for value, what in ((src, "--src"), (dst, "--dst")):
         try:
             ipaddress.ip_address(value)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from agent.endpoints.classify import Classification, classify, is_flagged
 from agent.endpoints.mac import format_mac, normalise_mac
+from agent.models.device import Interface
 from agent.models.policy import Policy
 from agent.models.snapshot import DeviceState, Topology
 from agent.pipeline.names import host_key, key
@@ -111,11 +112,10 @@ def discover(
             continue
         if h.mac:
             h.classification = classify(h.mac)
-            if is_flagged(h.classification, families, policy.flagged.macs):
-                if not h.flagged:
-                    h.flagged = True
-                    fam = h.classification.family
-                    h.flagged_by = "registry" if fam in families else "policy mac"
+            if is_flagged(h.classification, families, policy.flagged.macs) and not h.flagged:
+                h.flagged = True
+                fam = h.classification.family
+                h.flagged_by = "registry" if fam in families else "policy mac"
         locate(net, h)
         out.append(h)
     out.sort(key=lambda x: (not x.flagged, _sort_ip(x), x.mac or ""))
@@ -151,7 +151,8 @@ def locate(net: Network, h: Host) -> None:
             cfg = net.devices[dev].interfaces[itf]
             h.device, h.interface, h.domain, h.how = dev, itf, domain, "mac-table"
             h.vlan = cfg.switchport.access_vlan if cfg.switchport else (vlan or None)
-            if h.attach and (dev, itf) == (h.attach[0], _find_interface(net, *h.attach).name):  # type: ignore[union-attr]
+            attached = _find_interface(net, *h.attach) if h.attach else None
+            if h.attach and attached is not None and (dev, itf) == (h.attach[0], attached.name):
                 h.how = "topology"
         h.edges.append((dev, itf))
     if h.domain is not None:
@@ -176,7 +177,7 @@ def gateways(net: Network, h: Host) -> list[L3If]:
     return list(net.domain_l3.get(h.domain, []))
 
 
-def _find_interface(net: Network, device: str, name: str):  # type: ignore[no-untyped-def]
+def _find_interface(net: Network, device: str, name: str) -> Interface | None:
     dev = net.devices.get(device)
     if dev is None:
         return None
@@ -208,7 +209,11 @@ def _device_name(net: Network, name: str) -> str:
 
 
 def _interface_owned_ips(net: Network) -> set[str]:
-    return {str(a.ip) for itf in net.l3.values() for a in [*itf.v4, *itf.v6]}
+    out: set[str] = set()
+    for itf in net.l3.values():
+        out.update(str(a.ip) for a in itf.v4)
+        out.update(str(a.ip) for a in itf.v6)
+    return out
 
 
 def _device_macs(state: dict[str, DeviceState]) -> set[str]:

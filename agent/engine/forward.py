@@ -45,7 +45,7 @@ class Outcome:
     success: dict[tuple[object, ...], Bdd] = field(default_factory=dict)
     drops: dict[tuple[object, ...], Bdd] = field(default_factory=dict)
     uncertain: dict[tuple[object, ...], Bdd] = field(default_factory=dict)
-    approximated: Bdd | None = None
+    approximated: Bdd = None
 
 
 @dataclass(slots=True)
@@ -155,7 +155,7 @@ class Engine:
 
         while queue:
             state, packets = queue.popleft()
-            seen = visited.get(state, s.false)
+            seen: Bdd = visited.get(state, s.false)
             new = packets & ~seen
             if new == s.false:
                 continue
@@ -178,7 +178,11 @@ class Engine:
                 if flt is None:
                     continue
                 passed = self._apply(device, flt, packets, touch)
-                add(out.drops, ("denied", device, itf.name, af, "in", flt.binding.name), packets & ~passed)
+                add(
+                    out.drops,
+                    ("denied", device, itf.name, af, "in", flt.binding.name),
+                    packets & ~passed,
+                )
                 packets &= passed
             if packets == s.false:
                 return
@@ -210,7 +214,10 @@ class Engine:
 
     def _apply(self, device: str, flt: Filter, packets: Bdd, touch) -> Bdd:  # type: ignore[no-untyped-def]
         if flt.acl is not None:
-            touch(self._acl_uncertain.get((device, flt.acl.name), []), packets & self.space.family(flt.family))
+            touch(
+                self._acl_uncertain.get((device, flt.acl.name), []),
+                packets & self.space.family(flt.family),
+            )
         return self.filter_set(device, flt)
 
     def _hop(self, device, vrf, hop: Hop, packets, out, add, touch, queue) -> None:  # type: ignore[no-untyped-def]
@@ -231,7 +238,11 @@ class Engine:
             if flt is None:
                 continue
             passed = self._apply(device, flt, packets, touch)
-            add(out.drops, ("denied", device, egress.name, af, "out", flt.binding.name), packets & ~passed)
+            add(
+                out.drops,
+                ("denied", device, egress.name, af, "out", flt.binding.name),
+                packets & ~passed,
+            )
             packets &= passed
         if packets == s.false:
             return
@@ -242,7 +253,11 @@ class Engine:
                 add(out.success, ("delivered", device, egress.name), packets)
             return
         # next hop: who owns it on the egress domain?
-        owners = net.owners.get((egress.domain, hop.next_hop or ""), []) if egress.domain is not None else []
+        owners = (
+            net.owners.get((egress.domain, hop.next_hop or ""), [])
+            if egress.domain is not None
+            else []
+        )
         owners = [o for o in owners if not (o.device == device and o.vrf == vrf)]
         if owners:
             for owner in owners:
@@ -251,7 +266,11 @@ class Engine:
         opaque = net.domain_opaque.get(egress.domain, set()) if egress.domain is not None else set()
         if opaque:
             for name in sorted(opaque):
-                add(out.uncertain, ("opaque", name, f"{device} {egress.name} next hop {hop.next_hop}"), packets)
+                add(
+                    out.uncertain,
+                    ("opaque", name, f"{device} {egress.name} next hop {hop.next_hop}"),
+                    packets,
+                )
             return
         add(out.success, ("exits", device, egress.name, hop.next_hop or ""), packets)
 

@@ -12,7 +12,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from agent.engine.acl import Packet, evaluate
-from agent.pipeline.network import Filter, FibEntry, Hop, L3If, Network
+from agent.pipeline.network import FibEntry, Filter, Hop, L3If, Network
 
 
 @dataclass(slots=True)
@@ -68,12 +68,14 @@ def decide(net: Network, device: str, flt: Filter, packet: Packet) -> Decision:
             binding.src.line,
             f"{binding.src.text}  (ACL {binding.name} is not defined: the platform {action}s all)",
         )
-    action, rule = evaluate(flt.acl, packet)
+    verdict, rule = evaluate(flt.acl, packet)
     if rule is None:
         src = flt.acl.src
-        return Decision(flt.acl.name, flt.direction, action, src.file, src.line, "implicit deny (end of ACL)")
+        return Decision(
+            flt.acl.name, flt.direction, verdict, src.file, src.line, "implicit deny (end of ACL)"
+        )
     ref = rule.src_ref
-    return Decision(flt.acl.name, flt.direction, action, ref.file, ref.line, ref.text)
+    return Decision(flt.acl.name, flt.direction, verdict, ref.file, ref.line, ref.text)
 
 
 def lookup(net: Network, device: str, vrf: str, af: int, dst: int) -> FibEntry | None:
@@ -85,7 +87,9 @@ def lookup(net: Network, device: str, vrf: str, af: int, dst: int) -> FibEntry |
 
 
 def _in_domain_subnets(net: Network, domain: int, packet: Packet) -> L3If | None:
-    addr = ipaddress.IPv4Address(packet.dst) if packet.af == 4 else ipaddress.IPv6Address(packet.dst)
+    addr = (
+        ipaddress.IPv4Address(packet.dst) if packet.af == 4 else ipaddress.IPv6Address(packet.dst)
+    )
     for itf in net.domain_l3.get(domain, []):
         for subnet in itf.subnets(packet.af):
             if addr in subnet:
@@ -99,7 +103,11 @@ def from_domain(net: Network, domain: int, packet: Packet) -> list[Branch]:
     local = _in_domain_subnets(net, domain, packet)
     if local is not None:
         name = net.domain_names.get(domain, str(domain))
-        branches.append(Branch([], "l2-delivered", f"same layer-2 domain ({name}) as {local.device} {local.name}"))
+        branches.append(
+            Branch(
+                [], "l2-delivered", f"same layer-2 domain ({name}) as {local.device} {local.name}"
+            )
+        )
     for name in sorted(net.domain_opaque.get(domain, ())):
         branches.append(Branch([], "uncertain", f"{name} is on the segment and is not modelled"))
     for itf in net.domain_l3.get(domain, []):
@@ -123,7 +131,9 @@ def _walk(
     step = Step(device, ingress, vrf=vrf)
     steps = [*path, step]
     if device in net.opaque:
-        return [Branch(steps, "uncertain", f"{device} is not modelled ({net.opaque[device].platform})")]
+        return [
+            Branch(steps, "uncertain", f"{device} is not modelled ({net.opaque[device].platform})")
+        ]
     itf = net.l3.get((device, ingress)) if ingress else None
     if itf is not None:
         flt = itf.filters.get((packet.af, "in"))
@@ -131,7 +141,16 @@ def _walk(
             dec = decide(net, device, flt, packet)
             step.filters.append(dec)
             if dec.action != "permit":
-                return [Branch(steps, "denied-in", f"{flt.binding.name} in on {itf.name}", dec.file, dec.line, dec.text)]
+                return [
+                    Branch(
+                        steps,
+                        "denied-in",
+                        f"{flt.binding.name} in on {itf.name}",
+                        dec.file,
+                        dec.line,
+                        dec.text,
+                    )
+                ]
     for addr, owner in net.owned(device, vrf, packet.af):
         if int(addr.ip) == packet.dst:
             return [Branch(steps, "accepted", f"{device} owns {addr.ip} ({owner.name})")]
@@ -148,11 +167,19 @@ def _walk(
 
 
 def _hop(
-    net: Network, device: str, vrf: str, hop: Hop, entry: FibEntry, packet: Packet, steps: list[Step]
+    net: Network,
+    device: str,
+    vrf: str,
+    hop: Hop,
+    entry: FibEntry,
+    packet: Packet,
+    steps: list[Step],
 ) -> list[Branch]:
     base = steps[-1]
     step = Step(base.device, base.ingress, vrf=vrf, filters=list(base.filters))
-    step.route = f"{entry.prefix} {entry.protocol}" + (f" via {hop.next_hop}" if hop.next_hop else "")
+    step.route = f"{entry.prefix} {entry.protocol}" + (
+        f" via {hop.next_hop}" if hop.next_hop else ""
+    )
     if hop.route is not None:
         step.route_file, step.route_line = hop.route.file, hop.route.line or None
         if hop.route.line:
@@ -160,7 +187,16 @@ def _hop(
     step.approximated = hop.approximated
     here = [*steps[:-1], step]
     if hop.kind == "null":
-        return [Branch(here, "null-routed", f"{entry.prefix} to Null0", step.route_file, step.route_line, step.route)]
+        return [
+            Branch(
+                here,
+                "null-routed",
+                f"{entry.prefix} to Null0",
+                step.route_file,
+                step.route_line,
+                step.route,
+            )
+        ]
     if hop.kind == "nextvrf":
         return _walk(net, device, hop.vrf or "default", None, packet, here)
     egress = net.l3.get((device, hop.interface or ""))
@@ -172,10 +208,21 @@ def _hop(
         dec = decide(net, device, flt, packet)
         step.filters.append(dec)
         if dec.action != "permit":
-            return [Branch(here, "denied-out", f"{flt.binding.name} out on {egress.name}", dec.file, dec.line, dec.text)]
+            return [
+                Branch(
+                    here,
+                    "denied-out",
+                    f"{flt.binding.name} out on {egress.name}",
+                    dec.file,
+                    dec.line,
+                    dec.text,
+                )
+            ]
     if hop.kind in ("connected", "exit"):
         return [Branch(here, "delivered", f"{device} {egress.name} delivers to its subnet")]
-    owners = net.owners.get((egress.domain, hop.next_hop or ""), []) if egress.domain is not None else []
+    owners = (
+        net.owners.get((egress.domain, hop.next_hop or ""), []) if egress.domain is not None else []
+    )
     owners = [o for o in owners if not (o.device == device and o.vrf == vrf)]
     if owners:
         out: list[Branch] = []
@@ -186,4 +233,8 @@ def _hop(
     if opaque:
         names = ", ".join(sorted(opaque))
         return [Branch(here, "uncertain", f"next hop {hop.next_hop} may be {names} (not modelled)")]
-    return [Branch(here, "exits", f"leaves the snapshot at {device} {egress.name} toward {hop.next_hop}")]
+    return [
+        Branch(
+            here, "exits", f"leaves the snapshot at {device} {egress.name} toward {hop.next_hop}"
+        )
+    ]

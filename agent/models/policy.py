@@ -74,7 +74,8 @@ class AllowedFlow(_Policy):
             match = _SERVICE.match(text)
             if not match:
                 raise ValueError(
-                    f"bad service {value!r}: use tcp/554, udp/1000-2000, tcp, icmp, icmp/8, any or N"
+                    f"bad service {value!r}: use tcp/554, udp/1000-2000, tcp, icmp, icmp/8, "
+                    "any or N"
                 )
             lo, hi = match.group(2), match.group(3)
             if lo is not None and (

@@ -122,7 +122,7 @@ def build(
     links = _links(devices, opaque, state, topology, indexes, hosts)
     for (d1, i1), (d2, i2) in links:
         graph.add_edge(d1, d2, ports=(i1, i2))
-        ends = []
+        ends: list[_Port | None] = []
         for dev_name, itf_name in ((d1, i1), (d2, i2)):
             if dev_name in opaque:
                 ends.append(None)
@@ -210,16 +210,16 @@ def build(
 
     domain_l3: dict[int, list[L3If]] = {}
     owners: dict[tuple[int, str], list[L3If]] = {}
-    for itf in l3.values():
-        if itf.domain is None or not itf.up:
+    for l3if in l3.values():
+        if l3if.domain is None or not l3if.up:
             continue
-        domain_l3.setdefault(itf.domain, []).append(itf)
-        for addr in [*itf.v4, *itf.v6]:
-            owners.setdefault((itf.domain, str(addr.ip)), []).append(itf)
+        domain_l3.setdefault(l3if.domain, []).append(l3if)
+        for ip in [str(a.ip) for a in l3if.v4] + [str(a.ip) for a in l3if.v6]:
+            owners.setdefault((l3if.domain, ip), []).append(l3if)
 
     by_device: dict[str, list[L3If]] = {}
-    for itf in l3.values():
-        by_device.setdefault(itf.device, []).append(itf)
+    for l3if in l3.values():
+        by_device.setdefault(l3if.device, []).append(l3if)
 
     device_uncertain: dict[str, list[Unrecognized]] = {}
     routing_uncertain: dict[tuple[str, str], list[Unrecognized]] = {}

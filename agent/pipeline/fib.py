@@ -19,7 +19,7 @@ from collections import deque
 from agent.models.device import Route, RoutingProcess, Source
 from agent.models.snapshot import DeviceState
 from agent.pipeline.names import key
-from agent.pipeline.network import DEFAULT_VRF, FibEntry, Hop, IPNet, L3If, Network
+from agent.pipeline.network import DEFAULT_VRF, FibEntry, Hop, IPIf, IPNet, L3If, Network
 
 PROTOCOL_DISTANCE = {
     "connected": 0,
@@ -109,6 +109,8 @@ class Fib:
 
     def _learn(self, group_key: tuple[str, str], device: str, af: int, table: Table) -> None:
         proto, vrf = group_key
+        if af not in FAMILIES.get(proto, (4, 6)):
+            return
         adj = self._adj.get(group_key)
         if adj is None:
             adj = self._adj[group_key] = _adjacency(self._groups[group_key])
@@ -171,13 +173,17 @@ def _participates(net: Network, device: str, proc: RoutingProcess, itf: L3If) ->
     if not proc.networks:
         return True  # enabled per interface elsewhere, or BGP: every interface may peer
     nets = [ipaddress.ip_network(n, strict=False) for n in proc.networks]
-    return any(
-        addr.ip in n for addr in [*itf.v4, *itf.v6] for n in nets if n.version == addr.version
-    )
+    addrs: list[IPIf] = [*itf.v4, *itf.v6]
+    return any(a.ip in n for a in addrs for n in nets if n.version == a.version)
+
+
+# address families each protocol can carry: OSPFv2 and RIP carry IPv4 only; OSPFv3 may carry
+# both (RFC 5838 address families); EIGRP, BGP and IS-IS have IPv6 forms in one process
+FAMILIES = {"ospf": (4,), "rip": (4,), "ospfv3": (4, 6), "eigrp": (4, 6), "bgp": (4, 6), "isis": (4, 6)}
 
 
 def _family_of(protocol: str) -> str:
-    return "ospf" if protocol in ("ospf", "ospfv3") else protocol
+    return protocol
 
 
 def _groups(net: Network) -> dict[tuple[str, str], dict[str, list[L3If]]]:
@@ -294,7 +300,9 @@ def _offer_static(net: Network, tables: dict[Key, Table], device: str, route: Ro
     _offer(table, prefix, route.distance, route.protocol, hop)
 
 
-def _recursive(net: Network, tables: dict[Key, Table], device: str, vrf: str, ip: str) -> L3If | None:
+def _recursive(
+    net: Network, tables: dict[Key, Table], device: str, vrf: str, ip: str
+) -> L3If | None:
     """Resolve a next hop through a route already in the table (one level, as for a static
     route via another static route's next hop)."""
     addr = ipaddress.ip_address(ip)

@@ -54,7 +54,9 @@ def _yaml_line(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None
             if found is None:
                 return line
             node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
         else:
             return line
@@ -90,8 +92,8 @@ def read_yaml(path: Path, model: type[BaseModel], what: str) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         loc, msg = _first_error(exc)
-        line = _yaml_line(node, loc)
-        where = f"{path}:{line}" if line else str(path)
+        found = _yaml_line(node, loc)
+        where = f"{path}:{found}" if found else str(path)
         dotted = ".".join(str(p) for p in loc) or "(top)"
         raise InputError(f"{dotted}: {msg}", where=where) from exc
 
@@ -99,7 +101,9 @@ def read_yaml(path: Path, model: type[BaseModel], what: str) -> Any:
 def load_policy(path: Path) -> Policy:
     if not path.is_file():
         raise InputError(
-            "policy file not found", where=str(path), hint="pass --policy FILE or put policy.yml in the snapshot"
+            "policy file not found",
+            where=str(path),
+            hint="pass --policy FILE or put policy.yml in the snapshot",
         )
     policy = read_yaml(path, Policy, "policy")
     assert isinstance(policy, Policy)
@@ -162,7 +166,9 @@ def load_state(folder: Path, root: Path) -> DeviceState:
     ):
         path = folder / name
         if path.is_file():
-            kwargs[field] = _validate_list(Path(rel(path)) if False else path, _read_json(path), model)
+            kwargs[field] = _validate_list(
+                Path(rel(path)) if False else path, _read_json(path), model
+            )
     lldp = folder / "lldp.json"
     if lldp.is_file():
         kwargs["lldp"] = _load_lldp(lldp, _read_json(lldp))
@@ -177,7 +183,9 @@ def load_snapshot(root: Path) -> Snapshot:
     config_dir = root / CONFIG_DIR
     if not config_dir.is_dir():
         raise InputError(
-            "no configs/ folder", where=str(root), hint="a snapshot holds configs/<host>.<ext> and optional state/"
+            "no configs/ folder",
+            where=str(root),
+            hint="a snapshot holds configs/<host>.<ext> and optional state/",
         )
     configs = []
     for path in sorted(config_dir.iterdir()):
@@ -187,7 +195,11 @@ def load_snapshot(root: Path) -> Snapshot:
             raise InputError("configuration larger than 64 MiB", where=str(path))
         raw = path.read_bytes()
         if b"\x00" in raw[:8192]:
-            raise InputError("binary file in configs/", where=str(path), hint="configs are the device's text output")
+            raise InputError(
+                "binary file in configs/",
+                where=str(path),
+                hint="configs are the device's text output",
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

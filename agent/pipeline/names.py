@@ -7,6 +7,7 @@ comparison key.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 
@@ -21,10 +22,10 @@ def key(name: str) -> str:
     match = _VLAN.match(text)
     if match:
         return f"vlan{int(match.group(1))}"
-    try:
+    with contextlib.suppress(
+        Exception
+    ):  # netutils raises bare errors on odd names: keep the raw one
         text = canonical_interface_name(text)
-    except Exception:  # noqa: BLE001 - netutils raises bare errors on odd names; keep the raw name
-        pass
     return text.replace(" ", "").lower()
 
 

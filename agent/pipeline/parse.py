@@ -55,7 +55,9 @@ def run(snapshot: Snapshot, vendors: dict[str, Vendor]) -> Parsed:
             continue
         device = vendor.parse(cfg.text, cfg.file, cfg.host)
         if device.name in devices or device.name in opaque:
-            other = devices[device.name].file if device.name in devices else opaque[device.name].file
+            other = (
+                devices[device.name].file if device.name in devices else opaque[device.name].file
+            )
             raise InputError(
                 f"hostname {device.name!r} is also declared by {other}",
                 where=cfg.file,

@@ -33,4 +33,11 @@ def run(
         progress("building the network model")
     net = assemble.build(parsed.devices, parsed.opaque, state, snapshot.topology)
     snapshot = snapshot.model_copy(update={"state": state})
-    return Context(snapshot=snapshot, policy=policy, parsed=parsed, net=net, engine=Engine(net), any_source=any_source)
+    return Context(
+        snapshot=snapshot,
+        policy=policy,
+        parsed=parsed,
+        net=net,
+        engine=Engine(net),
+        any_source=any_source,
+    )

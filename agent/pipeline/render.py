@@ -15,7 +15,16 @@ if TYPE_CHECKING:
     from agent.endpoints.locate import Host
     from agent.engine.forward import Engine
 
-PROTO_NAMES = {1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6", 132: "sctp", 47: "gre", 50: "esp", 89: "ospf"}
+PROTO_NAMES = {
+    1: "icmp",
+    6: "tcp",
+    17: "udp",
+    58: "icmpv6",
+    132: "sctp",
+    47: "gre",
+    50: "esp",
+    89: "ospf",
+}
 FULL = {"proto": 255, "dport": 65535, "sport": 65535, "itype": 255, "icode": 255}
 
 
@@ -60,12 +69,22 @@ def box(b: Box, include_src: bool = False) -> r.SpaceBox:
         protocol=protocol,
         dst=_cidrs(_spans(b, "dst"), af),
         dst_ports=_ranges(_spans(b, "dport")) if ports else None,
-        src_ports=None if not ports or _is_full(_spans(b, "sport"), 65535) else _ranges(_spans(b, "sport")),
+        src_ports=None
+        if not ports or _is_full(_spans(b, "sport"), 65535)
+        else _ranges(_spans(b, "sport")),
         src=_cidrs(_spans(b, "src"), af) if include_src else None,
-        icmp_type=None if not icmp or _is_full(_spans(b, "itype"), 255) else _ranges(_spans(b, "itype")),
-        icmp_code=None if not icmp or _is_full(_spans(b, "icode"), 255) else _ranges(_spans(b, "icode")),
-        tcp=None if len(est) != 1 or est[0].lo != est[0].hi else ("established only" if est[0].lo else "not established"),
-        fragments=None if len(frag) != 1 or frag[0].lo != frag[0].hi else ("non-initial only" if frag[0].lo else "initial only"),
+        icmp_type=None
+        if not icmp or _is_full(_spans(b, "itype"), 255)
+        else _ranges(_spans(b, "itype")),
+        icmp_code=None
+        if not icmp or _is_full(_spans(b, "icode"), 255)
+        else _ranges(_spans(b, "icode")),
+        tcp=None
+        if len(est) != 1 or est[0].lo != est[0].hi
+        else ("established only" if est[0].lo else "not established"),
+        fragments=None
+        if len(frag) != 1 or frag[0].lo != frag[0].hi
+        else ("non-initial only" if frag[0].lo else "initial only"),
     )
 
 
@@ -96,11 +115,19 @@ def flows(boxes: list[Box], limit: int = 3, sources: tuple[int, ...] = ()) -> li
         cls = ipaddress.IPv4Address if af == 4 else ipaddress.IPv6Address
         src_spans = _spans(b, "src")
         flow = r.Flow(
-            src=str(cls(_pick(src_spans, sources) if any(s.lo <= v <= s.hi for s in src_spans for v in sources) else _pick_host(src_spans))),
+            src=str(
+                cls(
+                    _pick(src_spans, sources)
+                    if any(s.lo <= v <= s.hi for s in src_spans for v in sources)
+                    else _pick_host(src_spans)
+                )
+            ),
             dst=str(cls(_pick_host(_spans(b, "dst")))),
             protocol=PROTO_NAMES.get(proto, str(proto)),
             src_port=_pick(_spans(b, "sport"), (49152,)) if proto in PORT_PROTOCOLS else None,
-            dst_port=_pick(_spans(b, "dport"), (443, 22, 80, 554)) if proto in PORT_PROTOCOLS else None,
+            dst_port=_pick(_spans(b, "dport"), (443, 22, 80, 554))
+            if proto in PORT_PROTOCOLS
+            else None,
             icmp_type=_pick(_spans(b, "itype"), (8, 128)) if proto == ICMP[af] else None,
             icmp_code=_pick(_spans(b, "icode"), (0,)) if proto == ICMP[af] else None,
             established=proto == 6 and _pick(_spans(b, "est")) == 1,
@@ -141,7 +168,7 @@ def path(branch: Branch, first: list[r.PathHop]) -> list[r.PathHop]:
                 vrf=step.vrf,
                 in_=step.ingress,
                 out=step.egress,
-                filters=[r.FilterHit(**decision(d)) for d in step.filters],  # type: ignore[arg-type]
+                filters=[r.FilterHit(**decision(d)) for d in step.filters],
                 route=step.route,
                 route_file=step.route_file,
                 route_line=step.route_line,
@@ -180,7 +207,7 @@ def drop(engine: Engine, net: Network, k: tuple[object, ...], hit: object) -> li
         for rule, region in engine.acls.first_matches(flt.acl):
             if rule is not None and rule.action == "permit":
                 continue
-            if (region & hit) == s.false:  # type: ignore[operator]
+            if (region & hit) == s.false:
                 continue
             src = rule.src_ref if rule is not None else flt.acl.src
             text = src.text if rule is not None else f"implicit deny at the end of {flt.acl.name}"
@@ -200,10 +227,14 @@ def drop(engine: Engine, net: Network, k: tuple[object, ...], hit: object) -> li
     if kind == "no-route":
         return [r.Stop(device=str(k[1]), reason="no-route", detail=f"no route in VRF {k[2]}")]
     if kind == "null-routed":
-        return [r.Stop(device=str(k[1]), reason="null-routed", detail=f"route to Null0 in VRF {k[2]}")]
+        return [
+            r.Stop(device=str(k[1]), reason="null-routed", detail=f"route to Null0 in VRF {k[2]}")
+        ]
     if kind == "routing-off":
         word = "ip routing" if k[3] == 4 else "ipv6 unicast-routing"
-        return [r.Stop(device=str(k[1]), reason="routing-disabled", detail=f"no {word} (VRF {k[2]})")]
+        return [
+            r.Stop(device=str(k[1]), reason="routing-disabled", detail=f"no {word} (VRF {k[2]})")
+        ]
     return [r.Stop(device=str(k[1]) if len(k) > 1 else None, reason=str(kind))]
 
 
@@ -226,16 +257,28 @@ def unrecognized(parsed: Parsed) -> list[r.UnrecognizedLine]:
     for name, dev in sorted(parsed.devices.items()):
         for item in dev.unrecognized:
             out.append(
-                r.UnrecognizedLine(device=name, file=item.file, line=item.line, text=item.text,
-                                   context=item.context, why=item.why)
+                r.UnrecognizedLine(
+                    device=name,
+                    file=item.file,
+                    line=item.line,
+                    text=item.text,
+                    context=item.context,
+                    why=item.why,
+                )
             )
     return out
 
 
 def devices(parsed: Parsed) -> list[r.DeviceSummary]:
     out = [
-        r.DeviceSummary(name=name, platform=dev.platform, file=dev.file, modelled=True,
-                        lines=dev.counts.total, unrecognized=dev.counts.unrecognized)
+        r.DeviceSummary(
+            name=name,
+            platform=dev.platform,
+            file=dev.file,
+            modelled=True,
+            lines=dev.counts.total,
+            unrecognized=dev.counts.unrecognized,
+        )
         for name, dev in parsed.devices.items()
     ]
     out.extend(

@@ -8,16 +8,22 @@ import os
 import sys
 
 from rich.console import Console
-from rich.table import Table
 from rich.markup import escape
+from rich.table import Table
 
 from agent.models import result as r
 
 STATUS_STYLE = {"isolated": "green", "reachable": "bold red", "inconclusive": "yellow"}
 VERDICT_LINE = {
-    "isolated": ("[bold green]ISOLATED[/]", "every flagged camera is proven isolated from the core"),
+    "isolated": (
+        "[bold green]ISOLATED[/]",
+        "every flagged camera is proven isolated from the core",
+    ),
     "violation": ("[bold red]VIOLATION[/]", "at least one flagged camera can reach a core network"),
-    "inconclusive": ("[bold yellow]INCONCLUSIVE[/]", "no violation proven, but some proofs rest on lines not understood"),
+    "inconclusive": (
+        "[bold yellow]INCONCLUSIVE[/]",
+        "no violation proven, but some proofs rest on lines not understood",
+    ),
 }
 UNRECOGNIZED_SHOWN = 40
 
@@ -26,7 +32,14 @@ def _console() -> tuple[Console, io.StringIO]:
     buf = io.StringIO()
     tty = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = Console().width if tty else 120
-    return Console(file=buf, force_terminal=tty, width=max(width, 100), highlight=False, soft_wrap=False, emoji=False), buf
+    return Console(
+        file=buf,
+        force_terminal=tty,
+        width=max(width, 100),
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    ), buf
 
 
 def _where(file: str | None, line: int | None) -> str:
@@ -63,7 +76,8 @@ def _flow(flow: r.Flow) -> str:
     if flow.src_port is not None:
         return f"{flow.protocol} {flow.src}:{flow.src_port} -> {flow.dst}:{flow.dst_port}{tail}"
     if flow.icmp_type is not None:
-        return f"{flow.protocol} {flow.src} -> {flow.dst} type {flow.icmp_type} code {flow.icmp_code}{tail}"
+        icmp = f"type {flow.icmp_type} code {flow.icmp_code}"
+        return f"{flow.protocol} {flow.src} -> {flow.dst} {icmp}{tail}"
     return f"{flow.protocol} {flow.src} -> {flow.dst}{tail}"
 
 
@@ -123,41 +137,67 @@ def verify(report: r.Report, show_unrecognized: bool = True) -> str:
                 if v.space_truncated:
                     console.print("    [yellow](space listing truncated)[/]")
                 for flow in v.flows[:1]:
-                    console.print(f"    example: {_flow(flow)}  -> {v.disposition}: {escape(v.disposition_detail)}")
+                    console.print(
+                        f"    example: {_flow(flow)}  -> {v.disposition}: "
+                        f"{escape(v.disposition_detail)}"
+                    )
                 _path(console, v.path)
         elif cam.status == "isolated":
             console.print(f"\n[green]{name}[/] is isolated; core-bound traffic stops at:")
             for stop in cam.stops[:10]:
-                cite = f"  [dim]{_where(stop.file, stop.line)}[/] {escape(stop.text or '')}" if stop.file else ""
-                console.print(f"    - {stop.device or ''} {stop.reason}: {escape(stop.detail)}{cite}")
+                cite = (
+                    f"  [dim]{_where(stop.file, stop.line)}[/] {escape(stop.text or '')}"
+                    if stop.file
+                    else ""
+                )
+                console.print(
+                    f"    - {stop.device or ''} {stop.reason}: {escape(stop.detail)}{cite}"
+                )
             if len(cam.stops) > 10:
                 console.print(f"    ... {len(cam.stops) - 10} more")
         possible = [v for v in cam.violations if not v.certain]
         if possible and cam.status == "inconclusive":
-            console.print(f"\n[yellow]{name}[/] may reach {', '.join(sorted({v.core for v in possible}))}: "
-                          "every such path crosses something segproof did not understand")
+            console.print(
+                f"\n[yellow]{name}[/] may reach {', '.join(sorted({v.core for v in possible}))}: "
+                "every such path crosses something segproof did not understand"
+            )
             for v in possible:
                 for box in v.space[:6]:
                     console.print(f"    - {escape(_box(box))}")
         if cam.uncertain and cam.status != "isolated":
             console.print(f"\n[yellow]{name}[/] proof depends on what segproof did not understand:")
             for item in cam.uncertain[:10]:
-                console.print(f"    - [dim]{_where(item.file, item.line)}[/] {escape(item.text or '')}  ({escape(item.why)})")
+                console.print(
+                    f"    - [dim]{_where(item.file, item.line)}[/] {escape(item.text or '')}  "
+                    f"({escape(item.why)})"
+                )
     opaque = [d for d in report.devices if not d.modelled]
     if opaque:
-        console.print("\n[yellow]Not modelled (platform not supported yet):[/] " + ", ".join(f"{d.name} ({d.platform})" for d in opaque))
+        console.print(
+            "\n[yellow]Not modelled (platform not supported yet):[/] "
+            + ", ".join(f"{d.name} ({d.platform})" for d in opaque)
+        )
     if report.unrecognized and show_unrecognized:
         console.print(f"\n[dim]Unrecognised lines: {len(report.unrecognized)}[/]")
-        for item in report.unrecognized[:UNRECOGNIZED_SHOWN]:
-            console.print(f"  [dim]{_where(item.file, item.line)}[/] {escape(item.text)}  [dim]({item.context})[/]")
+        for line in report.unrecognized[:UNRECOGNIZED_SHOWN]:
+            console.print(
+                f"  [dim]{_where(line.file, line.line)}[/] {escape(line.text)}  "
+                f"[dim]({line.context})[/]"
+            )
         if len(report.unrecognized) > UNRECOGNIZED_SHOWN:
-            console.print(f"  ... {len(report.unrecognized) - UNRECOGNIZED_SHOWN} more (see --format json)")
+            console.print(
+                f"  ... {len(report.unrecognized) - UNRECOGNIZED_SHOWN} more (see --format json)"
+            )
     for note in report.notes:
         console.print(f"\n[dim]note: {escape(note)}[/]")
-    counts = {s: sum(1 for c in report.cameras if c.status == s) for s in ("reachable", "inconclusive", "isolated")}
+    counts = {
+        s: sum(1 for c in report.cameras if c.status == s)
+        for s in ("reachable", "inconclusive", "isolated")
+    }
     console.print(
         f"\n{label}: {sentence}. cameras: {len(report.cameras)} "
-        f"(reachable {counts['reachable']}, inconclusive {counts['inconclusive']}, isolated {counts['isolated']}); "
+        f"(reachable {counts['reachable']}, inconclusive {counts['inconclusive']}, "
+        f"isolated {counts['isolated']}); "
         f"other endpoints: {len(report.endpoints)}"
     )
     return buf.getvalue()
@@ -165,14 +205,28 @@ def verify(report: r.Report, show_unrecognized: bool = True) -> str:
 
 def cameras(listing: r.CameraListing) -> str:
     console, buf = _console()
-    for title, rows in (("Flagged cameras", listing.cameras), ("Other endpoints", listing.endpoints)):
+    for title, rows in (
+        ("Flagged cameras", listing.cameras),
+        ("Other endpoints", listing.endpoints),
+    ):
         table = Table(title=title, title_justify="left")
         for col in ("ip", "mac", "organisation", "vendor", "location", "note"):
             table.add_column(col)
         for e in rows:
             loc = e.location
-            where = f"{loc.device or '?'} {loc.interface or ''} vlan {loc.vlan}" if loc and loc.device else "-"
-            table.add_row(e.ip or ", ".join(e.ipv6) or "-", e.mac or "-", e.organisation or "-", e.vendor or "-", where, e.note or "")
+            where = (
+                f"{loc.device or '?'} {loc.interface or ''} vlan {loc.vlan}"
+                if loc and loc.device
+                else "-"
+            )
+            table.add_row(
+                e.ip or ", ".join(e.ipv6) or "-",
+                e.mac or "-",
+                e.organisation or "-",
+                e.vendor or "-",
+                where,
+                e.note or "",
+            )
         console.print(table)
     return buf.getvalue()
 
@@ -184,7 +238,9 @@ def trace(result: r.TraceResult) -> str:
         colour = "red" if branch.success else "green"
         console.print(f"\nbranch {i}: [{colour}]{branch.disposition}[/]  {escape(branch.detail)}")
         if branch.file:
-            console.print(f"      [dim]{_where(branch.file, branch.line)}[/] {escape(branch.text or '')}")
+            console.print(
+                f"      [dim]{_where(branch.file, branch.line)}[/] {escape(branch.text or '')}"
+            )
         _path(console, branch.path)
     if not result.branches:
         console.print("no router or host on the source segment takes this flow")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from agent.endpoints.locate import Host, discover, display_mac
 from agent.engine.acl import Packet
 from agent.engine.forward import Engine, Outcome, Start
-from agent.engine.space import Bdd
+from agent.engine.space import Bdd, Box
 from agent.engine.trace import Branch, decide, from_domain
 from agent.models import result as r
 from agent.models.device import Unrecognized
@@ -132,16 +132,23 @@ def run(ctx: Context, progress: Progress | None = None) -> r.Report:
     endpoints = [_endpoint(ctx, h) for h in hosts if not h.flagged]
     statuses = {c.status for c in results}
     verdict: r.Verdict = (
-        "violation" if "reachable" in statuses else "inconclusive" if "inconclusive" in statuses else "isolated"
+        "violation"
+        if "reachable" in statuses
+        else "inconclusive"
+        if "inconclusive" in statuses
+        else "isolated"
     )
     notes = list(ctx.net.notes)
     if not cameras:
         if _has_endpoint_data(ctx):
-            notes.append("no flagged camera found in the ARP/NDP/MAC tables, topology.yml or the policy")
+            notes.append(
+                "no flagged camera found in the ARP/NDP/MAC tables, topology.yml or the policy"
+            )
         else:
             verdict = "inconclusive"
             notes.append(
-                "no endpoint data (arp.json, ndp.json, mac.json, topology.yml endpoints or policy ips): "
+                "no endpoint data (arp.json, ndp.json, mac.json, topology.yml endpoints or "
+                "policy ips): "
                 "cameras cannot be found, so nothing is proven"
             )
     return r.Report(
@@ -210,7 +217,9 @@ def _camera(
     uncertain = _uncertain(ctx, h, out, src & core_any & ~allowed)
     proven = any(v.certain for v in violations)
     stops = [] if violations else _stops(ctx, h, out, src & core_any & ~allowed)
-    status: r.Status = "reachable" if proven else "inconclusive" if uncertain or violations else "isolated"
+    status: r.Status = (
+        "reachable" if proven else "inconclusive" if uncertain or violations else "isolated"
+    )
     return r.Camera(**base, status=status, violations=violations, stops=stops, uncertain=uncertain)
 
 
@@ -224,13 +233,15 @@ def _ipv6_sources(ctx: Context, h: Host) -> list[str]:
     return out
 
 
-def _violation(ctx: Context, h: Host, core: str, hit: Bdd, out: Outcome, certain: bool) -> r.Violation:
+def _violation(
+    ctx: Context, h: Host, core: str, hit: Bdd, out: Outcome, certain: bool
+) -> r.Violation:
     s = ctx.engine.space
     boxes, truncated = s.to_boxes(hit)
-    space = [render.box(b, include_src=ctx.any_source or len(_distinct_src(b)) > 1) for b in boxes]
+    space = [render.box(b, include_src=ctx.any_source or not _single_source(b)) for b in boxes]
     flows = render.flows(boxes, limit=3, sources=_preferred_sources(ctx, h))
     branch = _explain(ctx, h, flows[0]) if flows else None
-    approximated = bool(out.approximated is not None and (hit & out.approximated) != s.false)
+    approximated = bool((hit & out.approximated) != s.false)
     return r.Violation(
         core=core,
         space=space,
@@ -258,9 +269,9 @@ def _preferred_sources(ctx: Context, h: Host) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _distinct_src(box: dict[str, object]) -> list[object]:
-    spans = box.get("src") or ()
-    return list(spans)  # type: ignore[call-overload]
+def _single_source(box: Box) -> bool:
+    spans = box.get("src", ())
+    return len(spans) == 1 and spans[0].lo == spans[0].hi
 
 
 def _packet(flow: r.Flow) -> Packet:
@@ -332,7 +343,9 @@ def _uncertain(ctx: Context, h: Host, out: Outcome, focus: Bdd) -> list[r.Uncert
         for item in ctx.net.devices[dev].unrecognized:
             if item.context == "interface" and item.scope == itf:
                 items.append(
-                    r.UncertainItem(device=dev, file=item.file, line=item.line, text=item.text, why=item.why)
+                    r.UncertainItem(
+                        device=dev, file=item.file, line=item.line, text=item.text, why=item.why
+                    )
                 )
     items.sort(key=lambda i: (i.file or "", i.line or 0, i.why))
     return items
@@ -353,14 +366,21 @@ def _stops(ctx: Context, h: Host, out: Outcome, focus: Bdd) -> list[r.Stop]:
         stops.append(
             r.Stop(
                 reason="layer-2 boundary",
-                detail=f"no router interface on the camera's segment ({net.domain_names.get(h.domain, '?')})",
+                detail="no router interface on the camera's segment "
+                f"({net.domain_names.get(h.domain, '?')})",
             )
         )
     for itf in net.l3.values():
         if itf.domain == h.domain and not itf.up:
             stops.append(
-                r.Stop(device=itf.device, reason="shutdown", detail=f"{itf.name} is shut down",
-                       file=itf.src.file, line=itf.src.line, text=itf.src.text)
+                r.Stop(
+                    device=itf.device,
+                    reason="shutdown",
+                    detail=f"{itf.name} is shut down",
+                    file=itf.src.file,
+                    line=itf.src.line,
+                    text=itf.src.text,
+                )
             )
     for k, packets in sorted(out.drops.items(), key=lambda kv: str(kv[0])):
         hit = packets & focus

@@ -43,7 +43,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.bench import configs
+from tests.bench import configs, state
 from tests.bench.configs import Ace, Net
 
 ACL_ENTRIES_PER_DEVICE = 200
@@ -239,7 +239,7 @@ def plan(n: int, seed: int = 1) -> Campus:
             users=_net(96, b, size=2, prefixlen=23),
             printers=_net(160, b) if b % 3 != 2 else None,
             mgmt=_net(200, b),
-            loopback=str(ipaddress.IPv4Address("10.255.1.0") + b),
+            loopback=str(ipaddress.IPv4Address("10.255.1.1") + b),
             mac=counters.mac("dist", ARISTA_OUI if platform == "arista_eos" else CISCO_OUIS[0]),
         )
         for c, core in enumerate(("core1", "core2")):
@@ -260,7 +260,7 @@ def plan(n: int, seed: int = 1) -> Campus:
             access_no += 1
             cams, others = _populate(acc, bld, share, cams, others, rng, counters)
             bld.accesses.append(acc)
-        bld.acls = _acls(bld, n, len(sizes), b, rng, dc_endpoints)
+        bld.acls = _acls(bld, dc_endpoints)
         buildings.append(bld)
     _balance_acls(buildings, ACL_ENTRIES_PER_DEVICE * n, rng, dc_endpoints)
     for bld in buildings:
@@ -343,9 +343,9 @@ _CAM_DENY_UDP = (69, 137, 138, 161, 1900, 3702, 5353)
 _USER_TCP = (22, 80, 443, 445, 1433, 3389, 8080, 8443, 5432, 636, 389)
 
 
-def _acls(bld: Building, n: int, buildings: int, b: int, rng: random.Random,
-          dc: list[Endpoint]) -> dict[str, list[Ace]]:
+def _acls(bld: Building, dc: list[Endpoint]) -> dict[str, list[Ace]]:
     """The fixed part of the three ACLs; filler is added by ``_balance_acls``."""
+    b = bld.index
     core = ipaddress.IPv4Network(CORE_PREFIX)
     mgmt_all = ipaddress.IPv4Network("10.200.0.0/16")
     any_ = configs.ANY
@@ -427,9 +427,11 @@ def _cam_filler(bld: Building, others: list[Building], rng: random.Random) -> Ac
 
 def _user_filler(bld: Building, servers: list[Endpoint], rng: random.Random, count: int) -> list[Ace]:
     out: list[Ace] = []
-    while len(out) < count:
-        if len(out) % 40 == 0 and count - len(out) > 1:
-            out.append(Ace("remark", text=f"block {len(out) // 40 + 1}: tickets CHG{rng.randrange(10000, 99999)}"))
+    entries = 0
+    while entries < count:
+        if entries % 40 == 0:
+            out.append(Ace("remark", text=f"block {entries // 40 + 1}: ticket CHG{rng.randrange(10000, 99999)}"))
+        entries += 1
         r = rng.random()
         srv = rng.choice(servers)
         user_host = configs.host(_host(bld.users, rng.randrange(20, 500)))
@@ -449,7 +451,7 @@ def _user_filler(bld: Building, servers: list[Endpoint], rng: random.Random, cou
             out.append(Ace("deny", "ip", user_host, configs.ANY, log=True))
         else:
             out.append(Ace("permit", "icmp", bld.users, configs.ANY, icmp="echo"))
-    return out[:count] if _entries(out) == count else out
+    return out
 
 
 def _printer_filler(bld: Building, servers: list[Endpoint], rng: random.Random) -> Ace:
@@ -476,8 +478,6 @@ def write(campus: Campus, folder: Path) -> Summary:
     texts = configs.render_all(campus)
     for name, text in texts.items():
         (folder / "configs" / f"{name}.cfg").write_text(text, encoding="utf-8")
-    from tests.bench import state
-
     for name, tables in state.tables(campus).items():
         d = folder / "state" / name
         d.mkdir(parents=True)

@@ -41,9 +41,26 @@ def match(text: str) -> AddrMatch:
     return AddrMatch(address=str(net.network_address), wildcard=str(net.hostmask))
 
 
-ADDRS = ["any", "10.1.0.0/24", "10.1.0.5/32", "10.1.0.0 0.0.0.254", "10.2.0.0/24", "10.3.0.5/32",
-         "10.0.0.0/8", "10.3.0.0/16", "10.100.0.0/16"]
-PORTS = [None, [(22, 22)], [(80, 80)], [(443, 443)], [(554, 554)], [(1000, 2000)], [(0, 79), (81, 65535)]]
+ADDRS = [
+    "any",
+    "10.1.0.0/24",
+    "10.1.0.5/32",
+    "10.1.0.0 0.0.0.254",
+    "10.2.0.0/24",
+    "10.3.0.5/32",
+    "10.0.0.0/8",
+    "10.3.0.0/16",
+    "10.100.0.0/16",
+]
+PORTS = [
+    None,
+    [(22, 22)],
+    [(80, 80)],
+    [(443, 443)],
+    [(554, 554)],
+    [(1000, 2000)],
+    [(0, 79), (81, 65535)],
+]
 PROTOS = [None, 6, 17, 1, 47]
 
 
@@ -70,7 +87,11 @@ def services(draw: st.DrawFn) -> Service:
 def rules(draw: st.DrawFn, line: int = 10) -> AclRule:
     action = draw(st.sampled_from(["permit", "deny"]))
     fragments = draw(st.integers(0, 9)) == 0
-    svc = [draw(services())] if not fragments else [Service(protocol=draw(st.sampled_from([None, 6])))]
+    svc = (
+        [draw(services())]
+        if not fragments
+        else [Service(protocol=draw(st.sampled_from([None, 6])))]
+    )
     return AclRule(
         seq=line,
         action=action,
@@ -89,13 +110,17 @@ def acls(draw: st.DrawFn, name: str = "A") -> Acl:
     return Acl(name=name, family=4, rules=body, src=src(f"ip access-list extended {name}", 1))
 
 
-def _itf(name: str, addr: str | None, acl_in: str | None = None, acl_out: str | None = None) -> Interface:
+def _itf(
+    name: str, addr: str | None, acl_in: str | None = None, acl_out: str | None = None
+) -> Interface:
     return Interface(
         name=name,
         kind="physical",
         ipv4=[IfAddress(address=addr, src=src(f"ip address {addr}"))] if addr else [],
         acl_in=AclBinding(name=acl_in, src=src(f"ip access-group {acl_in} in")) if acl_in else None,
-        acl_out=AclBinding(name=acl_out, src=src(f"ip access-group {acl_out} out")) if acl_out else None,
+        acl_out=AclBinding(name=acl_out, src=src(f"ip access-group {acl_out} out"))
+        if acl_out
+        else None,
         src=src(f"interface {name}"),
     )
 
@@ -122,8 +147,14 @@ def networks(draw: st.DrawFn) -> tuple[dict[str, Device], Topology]:
         lan = f"10.{i + 1}.0.1/24"
         left = f"10.100.{i - 1}.2/30" if i > 0 else None
         right = f"10.100.{i}.1/30" if i < n - 1 else None
-        for itf_name, addr in (("GigabitEthernet0/0", left), ("GigabitEthernet0/1", right), ("GigabitEthernet0/2", lan)):
-            itfs[itf_name] = _itf(itf_name, addr, bound.get((itf_name, "in")), bound.get((itf_name, "out")))
+        for itf_name, addr in (
+            ("GigabitEthernet0/0", left),
+            ("GigabitEthernet0/1", right),
+            ("GigabitEthernet0/2", lan),
+        ):
+            itfs[itf_name] = _itf(
+                itf_name, addr, bound.get((itf_name, "in")), bound.get((itf_name, "out"))
+            )
         routes = []
         for j in range(n):
             if j == i or not draw(st.booleans()):
@@ -131,13 +162,27 @@ def networks(draw: st.DrawFn) -> tuple[dict[str, Device], Topology]:
             prefix = f"10.{j + 1}.0.0/16" if draw(st.booleans()) else f"10.{j + 1}.0.0/24"
             choice = draw(st.integers(0, 5))
             if choice == 0:
-                routes.append(Route(prefix=prefix, interface="Null0", src=src(f"ip route {prefix} Null0")))
+                routes.append(
+                    Route(prefix=prefix, interface="Null0", src=src(f"ip route {prefix} Null0"))
+                )
             elif j > i and right:
-                routes.append(Route(prefix=prefix, next_hop=f"10.100.{i}.2", src=src(f"ip route {prefix} next")))
+                routes.append(
+                    Route(
+                        prefix=prefix, next_hop=f"10.100.{i}.2", src=src(f"ip route {prefix} next")
+                    )
+                )
             elif j < i and left:
-                routes.append(Route(prefix=prefix, next_hop=f"10.100.{i - 1}.1", src=src(f"ip route {prefix} prev")))
+                routes.append(
+                    Route(
+                        prefix=prefix,
+                        next_hop=f"10.100.{i - 1}.1",
+                        src=src(f"ip route {prefix} prev"),
+                    )
+                )
         if draw(st.integers(0, 3)) == 0 and right:
-            routes.append(Route(prefix="0.0.0.0/0", next_hop=f"10.100.{i}.2", src=src("ip route default")))
+            routes.append(
+                Route(prefix="0.0.0.0/0", next_hop=f"10.100.{i}.2", src=src("ip route default"))
+            )
         devices[name] = Device(
             name=name,
             platform="cisco_ios",
@@ -177,7 +222,13 @@ def packet_universe(n_routers: int) -> list[Packet]:
     out = []
     for s_ip in ("10.1.0.5", "10.1.0.6"):
         for d in dsts:
-            for proto, dport, sport in ((6, 22, 49152), (6, 443, 80), (17, 554, 49152), (17, 1500, 49152), (6, 80, 49152)):
+            for proto, dport, sport in (
+                (6, 22, 49152),
+                (6, 443, 80),
+                (17, 554, 49152),
+                (17, 1500, 49152),
+                (6, 80, 49152),
+            ):
                 for est in (False, True):
                     out.append(Packet.of(s_ip, d, proto, sport=sport, dport=dport, est=est))
             out.append(Packet.of(s_ip, d, 1, itype=8))

@@ -68,7 +68,10 @@ def test_network_engine_matches_per_packet_traces(spec) -> None:  # type: ignore
     for p in netgen.packet_universe(len(devices)):
         symbolic = (reached & netgen.packet_bdd(s, p)) != s.false
         concrete = any(b.success for b in from_domain(net, domain, p))
-        assert symbolic == concrete, (p, [(b.disposition, b.detail) for b in from_domain(net, domain, p)])
+        assert symbolic == concrete, (
+            p,
+            [(b.disposition, b.detail) for b in from_domain(net, domain, p)],
+        )
 
 
 @SETTINGS
@@ -81,7 +84,9 @@ def test_adding_a_deny_to_a_network_never_adds_reachability(spec, extra, which: 
     dev_name, acl_name = names[which % len(names)]
     dev = devices[dev_name]
     acl = dev.acls[acl_name]
-    stricter = acl.model_copy(update={"rules": [extra.model_copy(update={"action": "deny"}), *acl.rules]})
+    stricter = acl.model_copy(
+        update={"rules": [extra.model_copy(update={"action": "deny"}), *acl.rules]}
+    )
     changed = dict(devices)
     changed[dev_name] = dev.model_copy(update={"acls": {**dev.acls, acl_name: stricter}})
     space = Space()

@@ -51,7 +51,9 @@ def _space(s: Space, src: str, dst: str, proto: int, dports: list[int] | None = 
 
 
 def test_1_dns_from_10_10_10_1_is_permitted_by_660() -> None:
-    action, rule = evaluate(acl("current"), Packet.of("10.10.10.1", "218.8.104.58", 17, sport=49152, dport=53))
+    action, rule = evaluate(
+        acl("current"), Packet.of("10.10.10.1", "218.8.104.58", 17, sport=49152, dport=53)
+    )
     assert action == "permit"
     assert rule is not None and rule.seq == 660
     assert rule.src_ref.text.startswith("660 permit udp 10.10.10.0/24 218.8.104.58/32 eq domain")
@@ -77,8 +79,11 @@ def test_5_filter_line_reachability_finds_exactly_670_and_790(space: Space) -> N
         match = comp.rule(rule, 4)
         if match != space.false and (match & ~earlier) == space.false:
             blockers = [
-                other.seq for other in a.rules
-                if other.seq is not None and rule.seq is not None and other.seq < rule.seq
+                other.seq
+                for other in a.rules
+                if other.seq is not None
+                and rule.seq is not None
+                and other.seq < rule.seq
                 and (match & ~comp.rule(other, 4)) == space.false
             ]
             unreachable[rule.seq] = (rule.action, blockers)

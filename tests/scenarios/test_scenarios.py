@@ -44,7 +44,7 @@ def flow_in_space(flow: dict[str, Any], src: str, boxes: list[r.SpaceBox]) -> bo
     dst = ipaddress.ip_address(str(flow["dst"]))
     source = ipaddress.ip_address(str(flow.get("src", src)))
     proto = flow.get("protocol", "tcp")
-    number = PROTOS.get(str(proto), None) if not str(proto).isdigit() else int(proto)
+    number = PROTOS.get(str(proto)) if not str(proto).isdigit() else int(proto)
     if number == 1 and dst.version == 6:
         number = 58
     for box in boxes:
@@ -54,7 +54,9 @@ def flow_in_space(flow: dict[str, Any], src: str, boxes: list[r.SpaceBox]) -> bo
             names = {v: k for k, v in PROTOS.items()}
             wanted = names.get(number or -1, str(number))
             numeric = box.protocol[0].isdigit()
-            if box.protocol != wanted and not (numeric and _in_spans(number or 0, box.protocol.split(","))):
+            if box.protocol != wanted and not (
+                numeric and _in_spans(number or 0, box.protocol.split(","))
+            ):
                 continue
         if box.fragments == "non-initial only" and not flow.get("fragment"):
             continue
@@ -106,7 +108,9 @@ def test_scenario(case: Path) -> None:
         for flow in want.get("flows_out") or []:
             assert not flow_in_space(flow, src, boxes), (flow, boxes)
         if "approximated" in want:
-            assert any(v.approximated for v in cam.violations) == want["approximated"], cam.violations
+            assert any(v.approximated for v in cam.violations) == want["approximated"], (
+                cam.violations
+            )
         for cite in want.get("uncertain_lines") or []:
             cited = {f"{u.file}:{u.line}" for u in cam.uncertain}
             assert cite in cited, (cite, cited)

@@ -13,7 +13,13 @@ CAMPUS = Path(__file__).resolve().parents[2] / "topologies" / "campus"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "agent", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +33,19 @@ def test_verify_json_follows_the_contract(report: dict) -> None:  # type: ignore
     assert report["verdict"] == "violation"
     assert set(report) >= {"verdict", "cameras", "endpoints", "unrecognized"}
     for cam in report["cameras"]:
-        assert set(cam) >= {"ip", "ipv6", "mac", "vendor", "organisation", "flagged", "location", "status",
-                            "violations", "stops", "uncertain"}
+        assert set(cam) >= {
+            "ip",
+            "ipv6",
+            "mac",
+            "vendor",
+            "organisation",
+            "flagged",
+            "location",
+            "status",
+            "violations",
+            "stops",
+            "uncertain",
+        }
         assert cam["flagged"] is True
         assert set(cam["location"]) >= {"device", "interface", "vlan"}
         for v in cam["violations"]:
@@ -61,7 +78,18 @@ def test_any_source_never_reduces_reach(report: dict) -> None:  # type: ignore[t
 
 
 def test_trace_json_cites_the_deciding_line() -> None:
-    proc = run("trace", str(CAMPUS), "--src", "10.20.0.11", "--dst", "10.0.100.10", "--dport", "22", "--format", "json")
+    proc = run(
+        "trace",
+        str(CAMPUS),
+        "--src",
+        "10.20.0.11",
+        "--dst",
+        "10.0.100.10",
+        "--dport",
+        "22",
+        "--format",
+        "json",
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert [b["disposition"] for b in data["branches"]] == ["denied-in"]

@@ -25,8 +25,12 @@ def dev(text: str, platform: str = "cisco_ios") -> Device:
     return parse(body, f"configs/{name}.cfg", name)
 
 
-def net(*devices: Device, links: list[tuple[str, str]] = (), state: dict[str, DeviceState] | None = None) -> Network:  # type: ignore[assignment]
-    return assemble.build({d.name: d for d in devices}, {}, state or {}, Topology(links=list(links)))
+def net(
+    *devices: Device, links: list[tuple[str, str]] = (), state: dict[str, DeviceState] | None = None
+) -> Network:  # type: ignore[assignment]
+    return assemble.build(
+        {d.name: d for d in devices}, {}, state or {}, Topology(links=list(links))
+    )
 
 
 SW = """
@@ -85,8 +89,14 @@ def test_shut_link_end_carries_nothing() -> None:
 
 
 def test_lldp_from_one_end_is_enough_and_fqdn_matches() -> None:
-    state = {"sw": DeviceState(lldp={"Gi1/0/48": [LldpNeighbor(hostname="rtr.example.net", port="Gi1/0/1")]})}
-    n = net(dev(SW.format(allowed="20", native=1)), dev(RTR.format(allowed="20", native=1)), state=state)
+    state = {
+        "sw": DeviceState(
+            lldp={"Gi1/0/48": [LldpNeighbor(hostname="rtr.example.net", port="Gi1/0/1")]}
+        )
+    }
+    n = net(
+        dev(SW.format(allowed="20", native=1)), dev(RTR.format(allowed="20", native=1)), state=state
+    )
     assert n.l3[("rtr", "Vlan20")].domain == n.port_domain[("sw", "GigabitEthernet1/0/1")]
 
 
@@ -125,7 +135,10 @@ def _routed() -> Network:
 
 def _dispositions(n: Network, dst: str) -> list[tuple[str, str]]:
     pkt = Packet.of("10.1.0.5", dst, 6, sport=49152, dport=443)
-    return sorted((b.disposition, b.steps[-1].device) for b in from_interface(n, "r1", "GigabitEthernet0/0", pkt))
+    return sorted(
+        (b.disposition, b.steps[-1].device)
+        for b in from_interface(n, "r1", "GigabitEthernet0/0", pkt)
+    )
 
 
 def test_ecmp_follows_every_next_hop() -> None:
@@ -147,14 +160,18 @@ def test_lowest_distance_wins_for_the_same_prefix() -> None:
 
 
 def test_collected_routes_win_over_the_configuration() -> None:
-    routes = [RouteEntry(vrf="default", prefix="0.0.0.0/0", protocol="static", next_hop="192.168.0.2")]
+    routes = [
+        RouteEntry(vrf="default", prefix="0.0.0.0/0", protocol="static", next_hop="192.168.0.2")
+    ]
     n = net(
         dev(ROUTERS),
         dev(CORE.format(name="c1", addr="192.168.0.2", n=1)),
         links=[("r1:Gi0/1", "c1:Gi0/0")],
         state={"r1": DeviceState(routes=routes, routes_file="state/r1/routes.json")},
     )
-    assert [d for _, d in _dispositions(n, "10.0.9.9")] == ["c1"]  # no Null0 route in the real table
+    assert [d for _, d in _dispositions(n, "10.0.9.9")] == [
+        "c1"
+    ]  # no Null0 route in the real table
 
 
 EOS_NO_ROUTING = """
@@ -177,7 +194,9 @@ def test_eos_does_not_route_without_ip_routing() -> None:
     own = from_domain(n, domain, Packet.of("10.20.0.9", "10.0.100.2", 6, dport=22))
     assert [b.disposition for b in own] == ["accepted"]
     n2 = net(dev(EOS_NO_ROUTING + "ip routing\n", "arista_eos"))
-    routed = from_domain(n2, n2.port_domain[("e1", "Ethernet1")], Packet.of("10.20.0.9", "10.0.100.10", 6, dport=22))
+    routed = from_domain(
+        n2, n2.port_domain[("e1", "Ethernet1")], Packet.of("10.20.0.9", "10.0.100.10", 6, dport=22)
+    )
     assert [b.disposition for b in routed] == ["delivered"]
 
 

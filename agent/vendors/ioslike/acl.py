@@ -36,6 +36,11 @@ from agent.vendors.ioslike.ports import (
 )
 
 
+def _range(lo: int, hi: int) -> PortRange:
+    """A ``PortRange`` (bounds are checked by the grammar)."""
+    return PortRange(lo=lo, hi=hi)
+
+
 class AceError(ValueError):
     """The entry cannot be read; ``str(exc)`` is the reason reported to the user."""
 
@@ -178,10 +183,10 @@ def complement(ports: list[int]) -> list[PortRange]:
     lo = 0
     for p in sorted(set(ports)):
         if p > lo:
-            out.append(PortRange(lo=lo, hi=p - 1))
+            out.append(_range(lo=lo, hi=p - 1))
         lo = p + 1
     if lo <= 65535:
-        out.append(PortRange(lo=lo, hi=65535))
+        out.append(_range(lo=lo, hi=65535))
     return out
 
 
@@ -196,18 +201,18 @@ def port_spec(cur: Cursor, protocol: int) -> list[PortRange] | None:
         hi = _port(cur.take("port"), protocol)
         if lo > hi:
             raise AceError("invalid port range")
-        return [PortRange(lo=lo, hi=hi)]
+        return [_range(lo=lo, hi=hi)]
     if op in ("lt", "gt"):
         p = _port(cur.take("port"), protocol)
         if op == "lt":
-            return [PortRange(lo=0, hi=p - 1)] if p > 0 else []
-        return [PortRange(lo=p + 1, hi=65535)] if p < 65535 else []
+            return [_range(lo=0, hi=p - 1)] if p > 0 else []
+        return [_range(lo=p + 1, hi=65535)] if p < 65535 else []
     values = [_port(cur.take("port"), protocol)]
     while _is_port(cur.peek(), protocol):
         values.append(_port(cur.take("port"), protocol))
     if op == "neq":
         return complement(values)
-    return [PortRange(lo=v, hi=v) for v in sorted(set(values))]
+    return [_range(lo=v, hi=v) for v in sorted(set(values))]
 
 
 def _protocol(cur: Cursor, family: int) -> int | None:

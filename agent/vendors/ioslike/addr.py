@@ -20,7 +20,7 @@ def any_match(family: int) -> AddrMatch:
     return ANY4 if family == 4 else ANY6
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def v4int(text: str) -> int | None:
     """Integer value of a dotted-quad IPv4 address, or ``None``."""
     parts = text.split(".")
@@ -45,7 +45,7 @@ def _v4str(value: int) -> str:
     return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def wild4(address: str, wildcard: str) -> AddrMatch | None:
     """``A W`` (wildcard mask, contiguous or not) -> ``AddrMatch`` with don't-care bits cleared."""
     a, w = v4int(address), v4int(wildcard)
@@ -54,7 +54,7 @@ def wild4(address: str, wildcard: str) -> AddrMatch | None:
     return AddrMatch(address=_v4str(a & ~w & ALL4), wildcard=_v4str(w))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def host(address: str) -> AddrMatch | None:
     """``host A`` for IPv4 or IPv6."""
     if v4int(address) is not None:
@@ -66,9 +66,16 @@ def host(address: str) -> AddrMatch | None:
     return AddrMatch(address=str(a6), wildcard="::")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def prefix(text: str) -> AddrMatch | None:
     """``A/len`` (IPv4 or IPv6, host bits allowed) -> ``AddrMatch``."""
+    a_text, _, len_text = text.partition("/")
+    a = v4int(a_text)
+    if a is not None:
+        if not len_text.isdigit() or int(len_text) > 32:
+            return None
+        wild = ALL4 >> int(len_text)
+        return AddrMatch(address=_v4str(a & ~wild & ALL4), wildcard=_v4str(wild))
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError:
@@ -87,7 +94,7 @@ def netmask_len(mask: str) -> int | None:
     return 32 - inv.bit_length()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def netmask_match(address: str, mask: str) -> AddrMatch | None:
     """Object-group member ``A M`` (netmask) -> ``AddrMatch``."""
     length = netmask_len(mask)

@@ -24,61 +24,70 @@ _OTHER = re.compile(
 _BRACE_LINE = re.compile(r"\{\s*$", _M)
 _IOS_STYLE = re.compile(r"^(?:interface|hostname|router|ip route|access-list|ip access-list) ", _M)
 
-_IOS_MARKERS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, _M)
-    for p in (
-        r"^version \d+\.\d+\s*$",
-        r"^service timestamps ",
-        r"^Building configuration",
-        r"^Current configuration :",
-        r"^boot-start-marker",
-        r"^interface (?:GigabitEthernet|FastEthernet|TenGigabitEthernet|TwoGigabitEthernet"
-        r"|TwentyFiveGigE|HundredGigE|FortyGigabitEthernet|Serial|AppGigabitEthernet)\d",
-        r"^ip vrf \S",
-        r"^vrf definition \S",
-        r"^ip access-list (?:standard|extended) \S",
-        r"^access-list \d+ ",
-        r"^line vty ",
-        r"^ip cef\b",
-        r"^!RANCID-CONTENT-TYPE: cisco\s*$",
-        r"^ ip address \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+",
-        r"^ip route \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+ ",
-        r"^license udi ",
-        r"^control-plane\s*$",
-        r"^ip subnet-zero",
-        r"^no ip domain[ -]lookup",
-        r"^ip http server",
-    )
+_IOS_MARKERS: tuple[str, ...] = (
+    r"^version \d+\.\d+\s*$",
+    r"^service timestamps ",
+    r"^Building configuration",
+    r"^Current configuration :",
+    r"^boot-start-marker",
+    r"^interface (?:GigabitEthernet|FastEthernet|TenGigabitEthernet|TwoGigabitEthernet"
+    r"|TwentyFiveGigE|HundredGigE|FortyGigabitEthernet|Serial|AppGigabitEthernet)\d",
+    r"^ip vrf \S",
+    r"^vrf definition \S",
+    r"^ip access-list (?:standard|extended) \S",
+    r"^access-list \d+ ",
+    r"^line vty ",
+    r"^ip cef\b",
+    r"^!RANCID-CONTENT-TYPE: cisco\s*$",
+    r"^ ip address \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+",
+    r"^ip route \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+ ",
+    r"^license udi ",
+    r"^control-plane\s*$",
+    r"^ip subnet-zero",
+    r"^no ip domain[ -]lookup",
+    r"^ip http server",
 )
 
-_EOS_MARKERS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, _M)
-    for p in (
-        r"^! device: .*EOS-",
-        r"^! Command: show running-config",
-        r"^! boot system flash:",
-        r"^transceiver qsfp default-mode",
-        r"^vrf instance \S",
-        r"^management api http-commands",
-        r"^service routing protocols model",
-        r"^daemon TerminAttr",
-        r"^!RANCID-CONTENT-TYPE: arista",
-        r"^ip routing(?: vrf \S+)?\s*$",
-        r"^   ip address \d+\.\d+\.\d+\.\d+/\d+",
-        r"^interface Management1\s*$",
-        r"^interface Port-Channel\d",
-        r"^no aaa root",
-        r"^ip virtual-router mac-address",
-        r"^mlag configuration",
-        r"^   switchport trunk group ",
+_EOS_MARKERS: tuple[str, ...] = (
+    r"^! device: .*EOS-",
+    r"^! Command: show running-config",
+    r"^! boot system flash:",
+    r"^transceiver qsfp default-mode",
+    r"^vrf instance \S",
+    r"^management api http-commands",
+    r"^service routing protocols model",
+    r"^daemon TerminAttr",
+    r"^!RANCID-CONTENT-TYPE: arista",
+    r"^ip routing(?: vrf \S+)?\s*$",
+    r"^   ip address \d+\.\d+\.\d+\.\d+/\d+",
+    r"^interface Management1\s*$",
+    r"^interface Port-Channel\d",
+    r"^no aaa root",
+    r"^ip virtual-router mac-address",
+    r"^mlag configuration",
+    r"^   switchport trunk group ",
+)
+
+# One pass over the text finds every marker (a regex per marker costs ~40 scans per file).
+_MARKERS = re.compile(
+    "^(?:"
+    + "|".join(
+        f"(?P<{kind}{i}>{p[1:]})"
+        for kind, table in (("i", _IOS_MARKERS), ("e", _EOS_MARKERS))
+        for i, p in enumerate(table)
     )
+    + ")",
+    _M,
 )
 _EOS_WEAK = re.compile(r"^interface Ethernet\d+\s*$", _M)
 _INDENT = {n: re.compile(rf"^ {{{n}}}\S", _M) for n in (1, 2, 3)}
 
 
-def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
-    return sum(1 for p in patterns if p.search(text))
+def _hits(text: str) -> tuple[int, int]:
+    """Number of distinct IOS and EOS markers present in ``text``."""
+    found = {m.lastgroup for m in _MARKERS.finditer(text)}
+    ios = sum(1 for g in found if g and g[0] == "i")
+    return ios, len(found) - ios
 
 
 def _indent(text: str) -> int:
@@ -98,7 +107,8 @@ def score_ios(text: str) -> int:
     """Confidence that ``text`` is a Cisco IOS/IOS-XE configuration."""
     if not _ios_style(text):
         return 0
-    score = 30 + 15 * _hits(_IOS_MARKERS, text) - 25 * _hits(_EOS_MARKERS, text)
+    ios, eos = _hits(text)
+    score = 30 + 15 * ios - 25 * eos
     indent = _indent(text)
     score += 20 if indent == 1 else -20 if indent == 3 else 0
     return max(0, min(100, score))
@@ -108,7 +118,8 @@ def score_eos(text: str) -> int:
     """Confidence that ``text`` is an Arista EOS configuration."""
     if not _ios_style(text):
         return 0
-    score = 10 + 25 * _hits(_EOS_MARKERS, text) - 20 * _hits(_IOS_MARKERS, text)
+    ios, eos = _hits(text)
+    score = 10 + 25 * eos - 20 * ios
     if _EOS_WEAK.search(text):
         score += 5
     indent = _indent(text)

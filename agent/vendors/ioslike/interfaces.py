@@ -22,6 +22,8 @@ from agent.vendors.ioslike.irrelevant import is_irrelevant_interface
 from agent.vendors.ioslike.names import canonical, is_ethernet, kind_of, port_channel
 from agent.vendors.ioslike.switchport import SwitchportDraft, apply
 
+ALL_VLAN_LIST = tuple(range(1, 4095))
+
 
 @dataclass(slots=True)
 class IfDraft:
@@ -273,11 +275,11 @@ def build(d: IfDraft, ctx: Ctx, device_has_switchports: bool) -> Interface:
             )
     if on:
         line = sw.mode_line or sw.first_line
-        switchport = Switchport(
+        switchport = Switchport.model_construct(  # 4094-int lists: skip re-validation
             mode=sw.mode or default_mode,
             access_vlan=sw.access_vlan,
             native_vlan=sw.native_vlan,
-            trunk_allowed=sorted(sw.allowed),
+            trunk_allowed=list(ALL_VLAN_LIST) if len(sw.allowed) == 4094 else sorted(sw.allowed),
             src=d.sw_sources.get(line) if line is not None else None,
         )
     b = d.bindings
