@@ -179,7 +179,14 @@ def _participates(net: Network, device: str, proc: RoutingProcess, itf: L3If) ->
 
 # address families each protocol can carry: OSPFv2 and RIP carry IPv4 only; OSPFv3 may carry
 # both (RFC 5838 address families); EIGRP, BGP and IS-IS have IPv6 forms in one process
-FAMILIES = {"ospf": (4,), "rip": (4,), "ospfv3": (4, 6), "eigrp": (4, 6), "bgp": (4, 6), "isis": (4, 6)}
+FAMILIES = {
+    "ospf": (4,),
+    "rip": (4,),
+    "ospfv3": (4, 6),
+    "eigrp": (4, 6),
+    "bgp": (4, 6),
+    "isis": (4, 6),
+}
 
 
 def _family_of(protocol: str) -> str:

@@ -22,7 +22,7 @@ VERDICT_LINE = {
     "violation": ("[bold red]VIOLATION[/]", "at least one flagged camera can reach a core network"),
     "inconclusive": (
         "[bold yellow]INCONCLUSIVE[/]",
-        "no violation proven, but some proofs rest on lines not understood",
+        "no violation proven, but some proofs rest on lines or devices segproof does not model",
     ),
 }
 UNRECOGNIZED_SHOWN = 40

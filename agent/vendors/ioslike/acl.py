@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from agent.models.device import AddrMatch, PortRange, Service
 from agent.vendors.ioslike import addr
@@ -35,10 +36,27 @@ from agent.vendors.ioslike.ports import (
     port_table,
 )
 
+Ports = tuple[tuple[int, int], ...]  # inclusive (lo, hi) ranges, sorted
 
-def _range(lo: int, hi: int) -> PortRange:
-    """A ``PortRange`` (bounds are checked by the grammar)."""
-    return PortRange(lo=lo, hi=hi)
+
+@lru_cache(maxsize=8192)
+def make_service(
+    protocol: int | None,
+    src_ports: Ports | None = None,
+    dst_ports: Ports | None = None,
+    icmp_type: int | None = None,
+    icmp_code: int | None = None,
+    established: bool = False,
+) -> Service:
+    """A (shared, immutable) ``Service``: most entries repeat a handful of services."""
+    return Service(
+        protocol=protocol,
+        src_ports=None if src_ports is None else [PortRange(lo=a, hi=b) for a, b in src_ports],
+        dst_ports=None if dst_ports is None else [PortRange(lo=a, hi=b) for a, b in dst_ports],
+        icmp_type=icmp_type,
+        icmp_code=icmp_code,
+        established=established,
+    )
 
 
 class AceError(ValueError):
@@ -178,19 +196,19 @@ def _is_port(tok: str | None, protocol: int) -> bool:
     return tok is not None and (tok.isdigit() or tok in port_table(protocol))
 
 
-def complement(ports: list[int]) -> list[PortRange]:
-    out: list[PortRange] = []
+def complement(ports: list[int]) -> Ports:
+    out: list[tuple[int, int]] = []
     lo = 0
     for p in sorted(set(ports)):
         if p > lo:
-            out.append(_range(lo=lo, hi=p - 1))
+            out.append((lo, p - 1))
         lo = p + 1
     if lo <= 65535:
-        out.append(_range(lo=lo, hi=65535))
-    return out
+        out.append((lo, 65535))
+    return tuple(out)
 
 
-def port_spec(cur: Cursor, protocol: int) -> list[PortRange] | None:
+def port_spec(cur: Cursor, protocol: int) -> Ports | None:
     """An optional port operator at the cursor (``None``: no operator = any port)."""
     op = cur.peek()
     if op not in _PORT_OPS:
@@ -201,18 +219,18 @@ def port_spec(cur: Cursor, protocol: int) -> list[PortRange] | None:
         hi = _port(cur.take("port"), protocol)
         if lo > hi:
             raise AceError("invalid port range")
-        return [_range(lo=lo, hi=hi)]
+        return ((lo, hi),)
     if op in ("lt", "gt"):
         p = _port(cur.take("port"), protocol)
         if op == "lt":
-            return [_range(lo=0, hi=p - 1)] if p > 0 else []
-        return [_range(lo=p + 1, hi=65535)] if p < 65535 else []
+            return ((0, p - 1),) if p > 0 else ()
+        return ((p + 1, 65535),) if p < 65535 else ()
     values = [_port(cur.take("port"), protocol)]
     while _is_port(cur.peek(), protocol):
         values.append(_port(cur.take("port"), protocol))
     if op == "neq":
         return complement(values)
-    return [_range(lo=v, hi=v) for v in sorted(set(values))]
+    return tuple((v, v) for v in sorted(set(values)))
 
 
 def _protocol(cur: Cursor, family: int) -> int | None:
@@ -335,14 +353,5 @@ def parse_entry(
     elif protocol is None:
         ace.services = [ANY_SERVICE]
     else:
-        ace.services = [
-            Service(
-                protocol=protocol,
-                src_ports=sports,
-                dst_ports=dports,
-                icmp_type=itype,
-                icmp_code=icode,
-                established=established[0],
-            )
-        ]
+        ace.services = [make_service(protocol, sports, dports, itype, icode, established[0])]
     return ace

@@ -20,7 +20,7 @@ from agent.vendors.ioslike.blocks import Node
 from agent.vendors.ioslike.context import Ctx
 from agent.vendors.ioslike.irrelevant import is_irrelevant_interface
 from agent.vendors.ioslike.names import canonical, is_ethernet, kind_of, port_channel
-from agent.vendors.ioslike.switchport import SwitchportDraft, apply
+from agent.vendors.ioslike.switchport import ALL_VLANS, Mode, SwitchportDraft, apply
 
 ALL_VLAN_LIST = tuple(range(1, 4095))
 
@@ -254,7 +254,7 @@ def build(d: IfDraft, ctx: Ctx, device_has_switchports: bool) -> Interface:
     capable = d.kind in ("physical", "port-channel") and is_ethernet(d.name)
     if ctx.eos:
         on = capable and not sw.off and (sw.seen or not ctx.routed_default)
-        default_mode = "access"
+        default_mode: Mode = "access"
     else:
         on = capable and sw.seen and not sw.off
         default_mode = "dynamic"
@@ -279,7 +279,7 @@ def build(d: IfDraft, ctx: Ctx, device_has_switchports: bool) -> Interface:
             mode=sw.mode or default_mode,
             access_vlan=sw.access_vlan,
             native_vlan=sw.native_vlan,
-            trunk_allowed=list(ALL_VLAN_LIST) if len(sw.allowed) == 4094 else sorted(sw.allowed),
+            trunk_allowed=list(ALL_VLAN_LIST) if sw.allowed is ALL_VLANS else sorted(sw.allowed),
             src=d.sw_sources.get(line) if line is not None else None,
         )
     b = d.bindings

@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.models.device import AddrMatch, Service
 from agent.vendors.ioslike import addr
-from agent.vendors.ioslike.acl import AceError, Cursor, port_spec
+from agent.vendors.ioslike.acl import AceError, Cursor, make_service, port_spec
 from agent.vendors.ioslike.blocks import Node
 from agent.vendors.ioslike.ports import ICMP4, ICMP6, PROTOCOLS4, PROTOCOLS6, TCP, UDP
 from agent.vendors.ioslike.tally import Tally
@@ -217,7 +217,7 @@ def _expand_service(raw: _SvcRaw, family: int) -> list[Service]:
             dports = port_spec(dcur, proto) if dst else None
             if scur.peek() is not None or dcur.peek() is not None:
                 raise AceError("unrecognised port specification")
-            out.append(Service(protocol=proto, src_ports=sports, dst_ports=dports))
+            out.append(make_service(proto, sports, dports))
         return out
     if keyword == "icmp":
         proto = 1 if family == 4 else 58

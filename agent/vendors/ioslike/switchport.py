@@ -7,7 +7,10 @@ put spaces after commas (``1, 2``). The result is a sorted list of ints in 1..40
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
+
+Mode = Literal["access", "trunk", "dot1q-tunnel", "dynamic"]
 
 ALL_VLANS = frozenset(range(1, 4095))
 
@@ -41,15 +44,15 @@ class SwitchportDraft:
 
     seen: bool = False  # any ``switchport ...`` line
     off: bool = False  # ``no switchport``
-    mode: str | None = None
+    mode: Mode | None = None
     access_vlan: int = 1
     native_vlan: int = 1
-    allowed: set[int] = field(default_factory=lambda: set(ALL_VLANS))
+    allowed: frozenset[int] | set[int] = ALL_VLANS  # replaced, never mutated in place
     mode_line: int | None = None
     first_line: int | None = None
 
 
-_MODES = {
+_MODES: dict[str, Mode] = {
     "access": "access",
     "trunk": "trunk",
     "dot1q-tunnel": "dot1q-tunnel",
@@ -98,7 +101,7 @@ def apply(words: list[str], sw: SwitchportDraft, line: int) -> str | None:
 def _allowed(args: list[str], sw: SwitchportDraft) -> str | None:
     op = args[0]
     if op == "all" and len(args) == 1:
-        sw.allowed = set(ALL_VLANS)
+        sw.allowed = ALL_VLANS
         return None
     if op == "none" and len(args) == 1:
         sw.allowed = set()
@@ -108,11 +111,11 @@ def _allowed(args: list[str], sw: SwitchportDraft) -> str | None:
         if vlans is None:
             return "invalid VLAN list"
         if op == "add":
-            sw.allowed |= vlans
+            sw.allowed = sw.allowed | vlans
         elif op == "remove":
-            sw.allowed -= vlans
+            sw.allowed = sw.allowed - vlans
         else:
-            sw.allowed = set(ALL_VLANS) - vlans
+            sw.allowed = ALL_VLANS - vlans
         return None
     vlans = parse_vlan_list("".join(args))
     if vlans is None:
