@@ -145,6 +145,7 @@ class Engine:
             if domain is None or packets == s.false:
                 return
             add(out.success, ("l2", domain), packets & self.domain_subnets(domain))
+            touch(self.net.domain_uncertain.get(domain, []), packets)
             for name in sorted(self.net.domain_opaque.get(domain, ())):
                 add(out.uncertain, ("opaque", name, via), packets)
             for itf in self.net.domain_l3.get(domain, []):
@@ -252,6 +253,8 @@ class Engine:
             else:
                 add(out.success, ("delivered", device, egress.name), packets)
             return
+        if egress.domain is not None:
+            touch(net.domain_uncertain.get(egress.domain, []), packets)
         # next hop: who owns it on the egress domain?
         owners = (
             net.owners.get((egress.domain, hop.next_hop or ""), [])

@@ -120,6 +120,9 @@ def build(
                 uf.find(seg)
 
     links = _links(devices, opaque, state, topology, indexes, hosts)
+    # unrecognised lines on the ports of a link may change which frames it carries
+    link_uncertain: list[tuple[Seg, list[Unrecognized]]] = []
+    scoped = {name: _by_scope(dev.unrecognized, "interface") for name, dev in devices.items()}
     for (d1, i1), (d2, i2) in links:
         graph.add_edge(d1, d2, ports=(i1, i2))
         ends: list[_Port | None] = []
@@ -143,6 +146,10 @@ def build(
         s1, s2 = _segments_of_port(p1), _segments_of_port(p2)
         for tag in set(s1) & set(s2):
             uf.union(s1[tag], s2[tag])
+        for port, segs in ((p1, s1), (p2, s2)):
+            items = scoped[port.device].get(key(port.name), [])
+            if items:
+                link_uncertain.extend((seg, items) for seg in segs.values())
 
     # domains
     roots: dict[Seg, int] = {}
@@ -163,6 +170,10 @@ def build(
             domain_opaque.setdefault(domain(seg), set()).add(str(seg[1]))
     for dom, segs in members.items():
         names[dom] = _domain_name(segs)
+    domain_uncertain: dict[int, list[Unrecognized]] = {}
+    for seg, items in link_uncertain:
+        bucket = domain_uncertain.setdefault(domain(seg), [])
+        bucket.extend(i for i in items if i not in bucket)
 
     l3: dict[tuple[str, str], L3If] = {}
     port_domain: dict[tuple[str, str], int] = {}
@@ -246,6 +257,7 @@ def build(
         routing_uncertain=routing_uncertain,
         port_domain=port_domain,
         segments={seg: domain(seg) for seg in list(uf.parent)},
+        domain_uncertain=domain_uncertain,
         port_filters=port_filters,
         links=links,
         graph=graph,

@@ -96,6 +96,7 @@ class Network:
     routing_uncertain: dict[tuple[str, str], list[Unrecognized]]
     port_domain: dict[tuple[str, str], int]  # switchport (access) -> domain
     segments: dict[tuple[object, ...], int]  # every layer-2 segment -> its domain
+    domain_uncertain: dict[int, list[Unrecognized]]  # unknown lines on the links of a domain
     port_filters: dict[tuple[str, str], list[Filter]]  # inbound filters on L2 ports
     links: list[tuple[tuple[str, str], tuple[str, str]]]
     graph: nx.MultiGraph

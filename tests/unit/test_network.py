@@ -214,3 +214,13 @@ def test_symbolic_walk_records_where_packets_stop() -> None:
             delivered |= packets
     assert (delivered & s.prefix("dst", "10.0.1.0/24")) != s.false
     assert (delivered & s.prefix("dst", "10.0.9.0/24")) == s.false
+
+
+def test_unknown_line_on_a_trunk_makes_its_domain_uncertain() -> None:
+    sw = dev(SW.format(allowed="20", native=1) + " switchport vlan mapping 20 30\n")
+    n = net(sw, dev(RTR.format(allowed="20", native=1)), links=[("sw:Gi1/0/48", "rtr:Gi1/0/1")])
+    domain = n.port_domain[("sw", "GigabitEthernet1/0/1")]
+    assert [u.text for u in n.domain_uncertain[domain]] == ["switchport vlan mapping 20 30"]
+    engine = Engine(n)
+    out = engine.run([Start(domain, engine.space.prefix("dst", "10.99.0.0/24"))])
+    assert any(k[0] == "line" for k in out.uncertain)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from agent.models.device import PortRange
 from agent.vendors.base import Vendor
 
 FOLDERS = (
@@ -54,7 +55,9 @@ def test_corpus_acl_semantics(corpus: Path, vendor: Callable[[str], Vendor]) -> 
     fw = corpus / "example-filters/current/configs/firewall.cfg"
     firewall = parse(fw.read_text(), "firewall.cfg", "firewall")
     nfs = firewall.acls["acl-mysql-backup-z2-tcp-nfs"].rules[0]
-    assert [s.dst_ports for s in nfs.services][0] is not None
+    assert [(s.protocol, s.dst_ports) for s in nfs.services] == [(6, [PortRange(lo=2049, hi=2049)])]
+    assert [a.address for a in nfs.src] == ["101.164.101.231"]
+    assert [a.address for a in nfs.dst] == ["101.164.9.109"]
     assert {u.scope for u in firewall.unrecognized if u.context == "interface"} == {
         "GigabitEthernet0/0/0",
         "GigabitEthernet0/0/2",

@@ -54,9 +54,13 @@ interface Ethernet1
 """
 
 OTHERS = {
-    "junos-set": "set system host-name fw\nset interfaces ge-0/0/0 unit 0 family inet address 1.2.3.4/24\n",
+    "junos-set": (
+        "set system host-name fw\nset interfaces ge-0/0/0 unit 0 family inet address 1.2.3.4/24\n"
+    ),
     "junos-braces": "system {\n    host-name fw;\n}\ninterfaces {\n    ge-0/0/0 {\n    }\n}\n",
-    "asa": ": Saved\nASA Version 9.9\n!\nhostname asa\ninterface GigabitEthernet0/1\n nameif inside\n",
+    "asa": (
+        ": Saved\nASA Version 9.9\n!\nhostname asa\ninterface GigabitEthernet0/1\n nameif inside\n"
+    ),
     "fortios": 'config system global\n    set hostname "fw"\nend\n',
     "panos": "set deviceconfig system hostname pa\nset network interface ethernet ethernet1/1\n",
     "nxos": "version 9.3(8)\nfeature ospf\nhostname n9k\ninterface Ethernet1/1\n  no switchport\n",
@@ -108,8 +112,13 @@ def test_corpus_ios_configs(corpus: Path, scores: Callable[[str], tuple[int, int
 def test_corpus_other_vendors_score_zero(
     corpus: Path, scores: Callable[[str], tuple[int, int]]
 ) -> None:
-    folders = ("asa-security-levels", "junos-srx-zones", "fortios-policy", "paloalto-zones",
-               "paloalto-layer2-ae-trunk")
+    folders = (
+        "asa-security-levels",
+        "junos-srx-zones",
+        "fortios-policy",
+        "paloalto-zones",
+        "paloalto-layer2-ae-trunk",
+    )
     files = [p for f in folders for p in sorted((corpus / f / "configs").glob("*"))]
     files += sorted((corpus / "example-live" / "iptables").glob("*"))
     files += sorted((corpus / "example-live" / "hosts").glob("*"))

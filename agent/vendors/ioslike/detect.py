@@ -10,6 +10,7 @@ spaces (NX-OS style, hand-written files) counts against EOS.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _M = re.MULTILINE
 
@@ -103,25 +104,31 @@ def _ios_style(text: str) -> bool:
     return _IOS_STYLE.search(text) is not None
 
 
+@lru_cache(maxsize=4)
+def _analyse(text: str) -> tuple[bool, int, int, int, bool]:
+    """(IOS-style at all, IOS markers, EOS markers, indentation, weak EOS marker), computed once
+    for the two detectors that both look at the same text."""
+    if not _ios_style(text):
+        return False, 0, 0, 0, False
+    ios, eos = _hits(text)
+    return True, ios, eos, _indent(text), _EOS_WEAK.search(text) is not None
+
+
 def score_ios(text: str) -> int:
     """Confidence that ``text`` is a Cisco IOS/IOS-XE configuration."""
-    if not _ios_style(text):
+    style, ios, eos, indent, _weak = _analyse(text)
+    if not style:
         return 0
-    ios, eos = _hits(text)
     score = 30 + 15 * ios - 25 * eos
-    indent = _indent(text)
     score += 20 if indent == 1 else -20 if indent == 3 else 0
     return max(0, min(100, score))
 
 
 def score_eos(text: str) -> int:
     """Confidence that ``text`` is an Arista EOS configuration."""
-    if not _ios_style(text):
+    style, ios, eos, indent, weak = _analyse(text)
+    if not style:
         return 0
-    ios, eos = _hits(text)
-    score = 10 + 25 * eos - 20 * ios
-    if _EOS_WEAK.search(text):
-        score += 5
-    indent = _indent(text)
+    score = 10 + 25 * eos - 20 * ios + (5 if weak else 0)
     score += 30 if indent == 3 else -40 if indent in (1, 2) else 0
     return max(0, min(100, score))

@@ -141,12 +141,14 @@ def kind_of(name: str) -> str:
 _ETHERNETS: tuple[str, ...] = tuple(t for t in _TYPES if t.endswith(("Ethernet", "GigE")))
 
 
+_ETHERNET_RE = re.compile(
+    "^(?:port-channel|" + "|".join(re.escape(t.lower()) for t in _ETHERNETS) + r")[^.]*$"
+)
+
+
 def is_ethernet(name: str) -> bool:
     """True for Ethernet-type physical ports and port-channels (switchport-capable names)."""
-    low = name.lower()
-    return "." not in name and (
-        low.startswith("port-channel") or any(low.startswith(t.lower()) for t in _ETHERNETS)
-    )
+    return _ETHERNET_RE.match(name.lower()) is not None
 
 
 def port_channel(number: str, eos: bool) -> str:
