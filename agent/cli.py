@@ -172,9 +172,9 @@ def trace(
         _emit(textout.trace(result), None)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=argv, standalone_mode=False, prog_name="segproof")
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -98,7 +98,14 @@ def _ip(node: Node, words: list[str], st: State) -> bool:
     elif w1 == "access-list" and words[0] == "ip" and n in (3, 4):
         if n == 4 and words[2] in ("standard", "extended"):
             st.book.named(node, words[3], 4, words[2])  # type: ignore[arg-type]
-        elif n == 3 and words[2] not in ("logging", "log-update", "resequence"):
+        elif n == 3 and words[2] not in (
+            "logging",
+            "log-update",
+            "resequence",
+            "standard",
+            "extended",
+            "role-based",
+        ):
             st.book.named(node, words[2], 4, "extended")
         else:
             return False

@@ -49,8 +49,8 @@ _UNREC_WHY: dict[tuple[str, ...], str] = {
     ("ip", "nat"): "NAT not modelled",
     ("ip", "policy"): "policy-based routing not modelled",
     ("ipv6", "policy"): "policy-based routing not modelled",
-    ("ip", "verify"): "unicast RPF not modelled",
-    ("ipv6", "verify"): "unicast RPF not modelled",
+    ("ip", "verify", "unicast"): "unicast RPF not modelled",
+    ("ipv6", "verify", "unicast"): "unicast RPF not modelled",
     ("ip", "helper-address"): "DHCP/UDP relay forwards broadcasts; not modelled",
     ("ip", "unnumbered"): "unnumbered interface: address borrowed; not modelled",
     ("ip", "directed-broadcast"): "directed broadcast forwarding not modelled",
@@ -124,7 +124,7 @@ def _line(node: Node, words: list[str], d: IfDraft, ctx: Ctx) -> str | None:
     result = _l3(node, words, d, ctx)
     if result is not False:
         return result  # type: ignore[return-value]
-    key = tuple(words[:2])
+    key = tuple(words[:3])
     for prefix, why2 in _UNREC_WHY.items():
         if key[: len(prefix)] == prefix:
             if prefix == ("ip", "policy") and n >= 4:
@@ -151,7 +151,7 @@ def _l3(node: Node, words: list[str], d: IfDraft, ctx: Ctx) -> str | bool | None
         return _ipv6(node, words[2:], d, ctx)
     if w0 == "ipv6" and w1 == "enable" and n == 2:
         d.ipv6_enabled = True
-    elif (w0 == "vrf" and n == 2) or (w0 == "vrf" and w1 == "forwarding" and n == 3):
+    elif w0 == "vrf" and ((n == 2 and w1 != "forwarding") or (w1 == "forwarding" and n == 3)):
         d.vrf = words[-1]
     elif w0 == "ip" and w1 == "vrf" and n == 4 and words[2] == "forwarding":
         d.vrf = words[3]

@@ -8,11 +8,12 @@ only *restrict* forwarding of a flow with the camera's own addresses (storm cont
 security, DHCP snooping, ARP inspection, spanning tree ...) are listed here: ignoring them
 over-approximates reachability, which is safe for an isolation proof.
 
-Deliberately *not* here (they stay unrecognised): ``ip nat``, ``ip policy``, ``ip verify``,
-``ip helper-address``, ``ip directed-broadcast``, ``zone``/``zone-pair``, ``class-map``/
-``policy-map`` used on interfaces, ``vlan access-map``/``vlan filter``, ``crypto map``/``isakmp``/
-``ipsec``, ``mpls``, ``ip wccp``, ``ip inspect``, ``monitor session``, 802.1X/MAB lines (they can
-assign VLANs), ``switchport voice vlan``, private VLANs and anything tunnel-specific.
+Deliberately *not* here (they stay unrecognised): ``ip nat``, ``ip policy``, ``ip verify
+unicast``, ``ip helper-address``, ``ip directed-broadcast``, ``zone``/``zone-pair``, interface
+templates, ``class-map``/``policy-map`` used on interfaces, ``vlan access-map``/``vlan filter``,
+``crypto map``/``isakmp``/``ipsec``, ``mpls``, ``ip wccp``, ``ip inspect``, ``monitor session``,
+802.1X/MAB lines (they can assign VLANs), ``switchport voice vlan``, private VLANs and anything
+tunnel-specific.
 """
 
 from __future__ import annotations
@@ -232,14 +233,10 @@ INTERFACE: tuple[str, ...] = (
     r"device-tracking",
     r"ip verify source",  # IP source guard: drops spoofed sources only
     r"ip dhcp snooping",
-    r"source template",
-    r"access-session (?:closed|port-control auto|host-mode)",
     r"description",
     r"counters",
-    r"traffic-loopback",
     r"logging event",
     r"evpn ethernet-segment",
-    r"dot1x pae",
     r"l2 mtu",
 )
 
