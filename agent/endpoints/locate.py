@@ -123,7 +123,7 @@ def discover(
 
 
 def locate(net: Network, h: Host) -> None:
-    links = {(d, key(i)) for pair in net.links for (d, i) in pair}
+    links = net.link_ports
     edges = []
     for dev, itf, vlan in h.seen:
         if dev not in net.devices or (dev, key(itf)) in links:

@@ -220,8 +220,11 @@ def build(
             l3[(name, itf.name)] = entry
 
     domain_l3: dict[int, list[L3If]] = {}
+    domain_down: dict[int, list[L3If]] = {}
     owners: dict[tuple[int, str], list[L3If]] = {}
     for l3if in l3.values():
+        if l3if.domain is not None and not l3if.up:
+            domain_down.setdefault(l3if.domain, []).append(l3if)
         if l3if.domain is None or not l3if.up:
             continue
         domain_l3.setdefault(l3if.domain, []).append(l3if)
@@ -258,6 +261,8 @@ def build(
         port_domain=port_domain,
         segments={seg: domain(seg) for seg in list(uf.parent)},
         domain_uncertain=domain_uncertain,
+        domain_down=domain_down,
+        link_ports={(d, key(i)) for pair in links for (d, i) in pair},
         port_filters=port_filters,
         links=links,
         graph=graph,

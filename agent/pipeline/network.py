@@ -97,6 +97,8 @@ class Network:
     port_domain: dict[tuple[str, str], int]  # switchport (access) -> domain
     segments: dict[tuple[object, ...], int]  # every layer-2 segment -> its domain
     domain_uncertain: dict[int, list[Unrecognized]]  # unknown lines on the links of a domain
+    domain_down: dict[int, list[L3If]]  # shut router interfaces on a domain
+    link_ports: set[tuple[str, str]]  # (device, interface key) of every link end
     port_filters: dict[tuple[str, str], list[Filter]]  # inbound filters on L2 ports
     links: list[tuple[tuple[str, str], tuple[str, str]]]
     graph: nx.MultiGraph

@@ -370,18 +370,17 @@ def _stops(ctx: Context, h: Host, out: Outcome, focus: Bdd) -> list[r.Stop]:
                 f"({net.domain_names.get(h.domain, '?')})",
             )
         )
-    for itf in net.l3.values():
-        if itf.domain == h.domain and not itf.up:
-            stops.append(
-                r.Stop(
-                    device=itf.device,
-                    reason="shutdown",
-                    detail=f"{itf.name} is shut down",
-                    file=itf.src.file,
-                    line=itf.src.line,
-                    text=itf.src.text,
-                )
+    for itf in net.domain_down.get(h.domain, []) if h.domain is not None else []:
+        stops.append(
+            r.Stop(
+                device=itf.device,
+                reason="shutdown",
+                detail=f"{itf.name} is shut down",
+                file=itf.src.file,
+                line=itf.src.line,
+                text=itf.src.text,
             )
+        )
     for k, packets in sorted(out.drops.items(), key=lambda kv: str(kv[0])):
         hit = packets & focus
         if hit == s.false:

@@ -120,6 +120,8 @@ def _line(node: Node, words: list[str], d: IfDraft, ctx: Ctx) -> str | None:
         d.sw_sources[node.line] = tally.source(node)
         if why is None:
             tally.understood(node)
+        elif why == "unrecognised switchport option" and is_irrelevant_interface(node.text):
+            return ""  # port security, nonegotiate, protected ...: still a switchport line
         return why
     result = _l3(node, words, d, ctx)
     if result is not False:
@@ -127,7 +129,7 @@ def _line(node: Node, words: list[str], d: IfDraft, ctx: Ctx) -> str | None:
     key = tuple(words[:3])
     for prefix, why2 in _UNREC_WHY.items():
         if key[: len(prefix)] == prefix:
-            if prefix == ("ip", "policy") and n >= 4:
+            if prefix in (("ip", "policy"), ("ipv6", "policy")) and n >= 4:
                 ctx.forwarding_route_maps.add(words[-1])
             if prefix == ("service-policy",):
                 ctx.data_policy_maps.add(words[-1])
