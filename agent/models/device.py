@@ -63,13 +63,28 @@ class IfAddress(Frozen):
 
 
 class Switchport(Frozen):
-    """Layer-2 settings. ``trunk_allowed`` is a sorted list of VLAN ids (1-4094 when ``all``)."""
+    """Layer-2 settings. ``trunk_allowed`` is a sorted list of disjoint, non-adjacent inclusive
+    VLAN ranges (``[[1, 4094]]`` for ``all``, ``[]`` for ``none``)."""
 
     mode: Literal["access", "trunk", "dot1q-tunnel", "dynamic"] = "access"
     access_vlan: int = 1
     native_vlan: int = 1
-    trunk_allowed: list[int] = Field(default_factory=lambda: list(range(1, 4095)))
+    trunk_allowed: list[tuple[int, int]] = Field(default_factory=lambda: [(1, 4094)])
     src: Source | None = None
+
+    def allows(self, vlan: int) -> bool:
+        return any(lo <= vlan <= hi for lo, hi in self.trunk_allowed)
+
+
+def vlan_ranges(vlans: set[int] | frozenset[int]) -> list[tuple[int, int]]:
+    """Sorted VLAN ids as compact inclusive ranges."""
+    out: list[tuple[int, int]] = []
+    for vlan in sorted(vlans):
+        if out and out[-1][1] + 1 == vlan:
+            out[-1] = (out[-1][0], vlan)
+        else:
+            out.append((vlan, vlan))
+    return out
 
 
 class AclBinding(Frozen):

@@ -80,7 +80,22 @@ def _port_view(device: Device, idx: dict[str, Interface], name: str) -> _Port | 
     return _Port(device.name, view.name, up, view.switchport, subs)
 
 
-def _segments_of_port(port: _Port) -> dict[int | None, Seg]:
+def known_vlans(device: Device) -> set[int]:
+    """VLANs that exist on a device: declared, used by an access port or SVI, or native.
+    A trunk forwards only VLANs that exist on the switch."""
+    out = set(device.vlans)
+    for itf in device.interfaces.values():
+        if itf.switchport is not None:
+            out.add(itf.switchport.access_vlan)
+            out.add(itf.switchport.native_vlan)
+        elif itf.kind == "svi":
+            digits = "".join(ch for ch in itf.name if ch.isdigit())
+            if digits:
+                out.add(int(digits))
+    return out
+
+
+def _segments_of_port(port: _Port, known: set[int]) -> dict[int | None, Seg]:
     """Frames a port carries: None -> untagged segment, tag -> segment of that tag."""
     sp = port.switchport
     dev = port.device
@@ -90,12 +105,17 @@ def _segments_of_port(port: _Port) -> dict[int | None, Seg]:
             out[tag] = ("sub", dev, sub)
         return out
     if sp.mode == "trunk":
-        out = {tag: ("vlan", dev, tag) for tag in sp.trunk_allowed}
-        if sp.native_vlan in sp.trunk_allowed:
+        out = {tag: ("vlan", dev, tag) for tag in known if sp.allows(tag)}
+        if sp.allows(sp.native_vlan):
             out[None] = ("vlan", dev, sp.native_vlan)
             out.pop(sp.native_vlan, None)
         return out
-    return {None: ("vlan", dev, sp.access_vlan)}
+    out = {None: ("vlan", dev, sp.access_vlan)}
+    if sp.mode == "dynamic":  # DTP may negotiate a trunk: carry the tagged VLANs too
+        out.update(
+            {tag: ("vlan", dev, tag) for tag in known if sp.allows(tag) and tag != sp.access_vlan}
+        )
+    return out
 
 
 def build(
@@ -106,6 +126,7 @@ def build(
 ) -> Network:
     uf = _UnionFind()
     indexes = {name: _index(dev) for name, dev in devices.items()}
+    known = {name: known_vlans(dev) for name, dev in devices.items()}
     hosts = {host_key(name): name for name in list(devices) + list(opaque)}
     graph: nx.MultiGraph = nx.MultiGraph()
     for name, dev in devices.items():
@@ -137,19 +158,20 @@ def build(
         if p1 is None and p2 is None:
             continue
         if p1 is None or p2 is None:
-            known = p1 or p2
+            port = p1 or p2
             other = d1 if p1 is None else d2
-            assert known is not None
-            for tag, seg in _segments_of_port(known).items():
+            assert port is not None
+            for tag, seg in _segments_of_port(port, known[port.device]).items():
                 uf.union(seg, ("opaque", other, tag))
             continue
-        s1, s2 = _segments_of_port(p1), _segments_of_port(p2)
+        both = known[p1.device] | known[p2.device]
+        s1, s2 = _segments_of_port(p1, both), _segments_of_port(p2, both)
         for tag in set(s1) & set(s2):
             uf.union(s1[tag], s2[tag])
-        for port, segs in ((p1, s1), (p2, s2)):
-            items = scoped[port.device].get(key(port.name), [])
+        for end, carried in ((p1, s1), (p2, s2)):
+            items = scoped[end.device].get(key(end.name), [])
             if items:
-                link_uncertain.extend((seg, items) for seg in segs.values())
+                link_uncertain.extend((seg, items) for seg in carried.values())
 
     # domains
     roots: dict[Seg, int] = {}

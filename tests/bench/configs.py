@@ -15,8 +15,13 @@ ANY = ipaddress.IPv4Network("0.0.0.0/0")
 
 VLAN_NAMES = {20: "CCTV", 40: "USERS", 50: "PRINTERS", 99: "MGMT", 999: "PARKING"}
 DC_VLANS = {100: "SERVERS", 101: "INFRA", 110: "ERP", 120: "STORAGE", 130: "NVR"}
-DC_SUBNETS = {100: "10.0.100.0/24", 101: "10.0.101.0/24", 110: "10.0.110.0/24",
-              120: "10.0.120.0/24", 130: "10.0.30.0/24"}
+DC_SUBNETS = {
+    100: "10.0.100.0/24",
+    101: "10.0.101.0/24",
+    110: "10.0.110.0/24",
+    120: "10.0.120.0/24",
+    130: "10.0.30.0/24",
+}
 IOS_DIST_PORTS = 24
 EOS_DIST_PORTS = 48
 DC_PORTS = 32
@@ -34,7 +39,9 @@ class Ace:
     proto: str = "ip"
     src: Net = ANY
     dst: Net = ANY
-    port: tuple[str, tuple[int, ...]] | None = None  # destination port: ("eq", (554,)), ("range", (a, b))
+    port: tuple[str, tuple[int, ...]] | None = (
+        None  # destination port: ("eq", (554,)), ("range", (a, b))
+    )
     log: bool = False
     icmp: str | None = None
     text: str = ""
@@ -44,7 +51,7 @@ def abbrev(name: str) -> str:
     """The short form IOS prints in MAC tables and LLDP (``Gi1/0/1``, ``Te1/1/1``)."""
     for long, short in (("TenGigabitEthernet", "Te"), ("GigabitEthernet", "Gi")):
         if name.startswith(long):
-            return short + name[len(long):]
+            return short + name[len(long) :]
     return name
 
 
@@ -193,7 +200,9 @@ _IOS_MGMT_PORT = [
 
 def _finish(lines: list[str]) -> str:
     body = "\n".join(lines) + "\n"
-    return body.replace("Current configuration : 0 bytes", f"Current configuration : {len(body)} bytes", 1)
+    return body.replace(
+        "Current configuration : 0 bytes", f"Current configuration : {len(body)} bytes", 1
+    )
 
 
 def _vlans(ids: list[int], names: dict[int, str], indent: str) -> list[str]:
@@ -204,8 +213,14 @@ def _vlans(ids: list[int], names: dict[int, str], indent: str) -> list[str]:
 
 
 def _unused_ios(name: str) -> list[str]:
-    return [f"interface {name}", " description unused", " switchport access vlan 999",
-            " switchport mode access", " shutdown", "!"]
+    return [
+        f"interface {name}",
+        " description unused",
+        " switchport access vlan 999",
+        " switchport mode access",
+        " shutdown",
+        "!",
+    ]
 
 
 def _building_vlans(bld: Building) -> list[int]:
@@ -224,19 +239,40 @@ def access(acc: Access, bld: Building) -> str:
         if ep is None:
             lines += _unused_ios(itf)
             continue
-        lines += [f"interface {itf}", f" description {ep.name} {ep.label}",
-                  f" switchport access vlan {ep.vlan}", " switchport mode access",
-                  " storm-control broadcast level 1.00", " spanning-tree portfast",
-                  " spanning-tree bpduguard enable", "!"]
-    lines += [f"interface {acc.uplink}", f" description uplink {bld.dist} {dist_port}",
-              f" switchport trunk allowed vlan {','.join(map(str, _building_vlans(bld)))}",
-              " switchport mode trunk", "!"]
+        lines += [
+            f"interface {itf}",
+            f" description {ep.name} {ep.label}",
+            f" switchport access vlan {ep.vlan}",
+            " switchport mode access",
+            " storm-control broadcast level 1.00",
+            " spanning-tree portfast",
+            " spanning-tree bpduguard enable",
+            "!",
+        ]
+    lines += [
+        f"interface {acc.uplink}",
+        f" description uplink {bld.dist} {dist_port}",
+        f" switchport trunk allowed vlan {','.join(map(str, _building_vlans(bld)))}",
+        " switchport mode trunk",
+        "!",
+    ]
     for p in range(2, 5):
         lines += _unused_ios(f"TenGigabitEthernet1/1/{p}")
-    lines += ["interface Vlan1", " no ip address", " shutdown", "!",
-              "interface Vlan99", " description MGMT", f" ip address {acc.mgmt_ip} {bld.mgmt.netmask}", "!",
-              "ip forward-protocol nd", "no ip http server", "no ip http secure-server",
-              f"ip default-gateway {bld.mgmt.network_address + 1}", "ip ssh version 2"]
+    lines += [
+        "interface Vlan1",
+        " no ip address",
+        " shutdown",
+        "!",
+        "interface Vlan99",
+        " description MGMT",
+        f" ip address {acc.mgmt_ip} {bld.mgmt.netmask}",
+        "!",
+        "ip forward-protocol nd",
+        "no ip http server",
+        "no ip http secure-server",
+        f"ip default-gateway {bld.mgmt.network_address + 1}",
+        "ip ssh version 2",
+    ]
     return _finish(lines + _IOS_FOOTER)
 
 
@@ -287,18 +323,40 @@ def ios_dist(bld: Building, links: list[Link]) -> str:
         if acc is None:
             lines += _unused_ios(itf)
             continue
-        lines += [f"interface {itf}", f" description {acc.name} {abbrev(acc.uplink)}",
-                  f" switchport trunk allowed vlan {trunk}", " switchport mode trunk", "!"]
+        lines += [
+            f"interface {itf}",
+            f" description {acc.name} {abbrev(acc.uplink)}",
+            f" switchport trunk allowed vlan {trunk}",
+            " switchport mode trunk",
+            "!",
+        ]
     uplinks = routed_ports(links, bld.dist)
     for u in uplinks:
-        lines += [f"interface {u.name}", f" description {u.peer} {abbrev(u.peer_port)}", " no switchport",
-                  f" ip address {u.ip} {u.prefix.netmask}", " ip ospf network point-to-point", "!"]
+        lines += [
+            f"interface {u.name}",
+            f" description {u.peer} {abbrev(u.peer_port)}",
+            " no switchport",
+            f" ip address {u.ip} {u.prefix.netmask}",
+            " ip ospf network point-to-point",
+            "!",
+        ]
     for p in range(3, 5):
         lines += _unused_ios(f"TenGigabitEthernet1/1/{p}")
-    lines += ["interface Loopback0", f" ip address {bld.loopback} 255.255.255.255", "!",
-              "interface Vlan1", " no ip address", " shutdown", "!"]
+    lines += [
+        "interface Loopback0",
+        f" ip address {bld.loopback} 255.255.255.255",
+        "!",
+        "interface Vlan1",
+        " no ip address",
+        " shutdown",
+        "!",
+    ]
     for vid, net, descr, acl in svis(bld):
-        lines += [f"interface Vlan{vid}", f" description {descr}", f" ip address {net.network_address + 1} {net.netmask}"]
+        lines += [
+            f"interface Vlan{vid}",
+            f" description {descr}",
+            f" ip address {net.network_address + 1} {net.netmask}",
+        ]
         if acl:
             lines.append(f" ip access-group {acl} in")
         if vid == 40:
@@ -310,8 +368,13 @@ def ios_dist(bld: Building, links: list[Link]) -> str:
         lines.append(f" network {net.network_address} {net.hostmask} area 0")
     for u in uplinks:
         lines.append(f" network {u.prefix.network_address} {u.prefix.hostmask} area 0")
-    lines += [f" network {bld.loopback} 0.0.0.0 area 0", "!",
-              "ip forward-protocol nd", "no ip http server", "no ip http secure-server"]
+    lines += [
+        f" network {bld.loopback} 0.0.0.0 area 0",
+        "!",
+        "ip forward-protocol nd",
+        "no ip http server",
+        "no ip http secure-server",
+    ]
     for u in uplinks:
         lines.append(f"ip route 0.0.0.0 0.0.0.0 {u.peer_ip} name default-{u.peer}")
     lines += ["ip ssh version 2", "!"]
@@ -342,31 +405,70 @@ def eos_dist(bld: Building, links: list[Link]) -> str:
         "!",
     ]
     lines += _vlans([*_building_vlans(bld), 999], VLAN_NAMES, "   ")
-    lines += ["vrf instance MGMT", "!", "management api http-commands", "   no shutdown", "   !",
-              "   vrf MGMT", "      no shutdown", "!"]
+    lines += [
+        "vrf instance MGMT",
+        "!",
+        "management api http-commands",
+        "   no shutdown",
+        "   !",
+        "   vrf MGMT",
+        "      no shutdown",
+        "!",
+    ]
     downlinks = {acc.dist_port: acc for acc in bld.accesses}
     trunk = ",".join(map(str, _building_vlans(bld)))
     for p in range(1, EOS_DIST_PORTS + 1):
         itf = f"Ethernet{p}"
         acc = downlinks.get(itf)
         if acc is None:
-            lines += [f"interface {itf}", "   description unused", "   shutdown", "   switchport access vlan 999", "!"]
+            lines += [
+                f"interface {itf}",
+                "   description unused",
+                "   shutdown",
+                "   switchport access vlan 999",
+                "!",
+            ]
             continue
-        lines += [f"interface {itf}", f"   description {acc.name} {abbrev(acc.uplink)}",
-                  f"   switchport trunk allowed vlan {trunk}", "   switchport mode trunk", "!"]
+        lines += [
+            f"interface {itf}",
+            f"   description {acc.name} {abbrev(acc.uplink)}",
+            f"   switchport trunk allowed vlan {trunk}",
+            "   switchport mode trunk",
+            "!",
+        ]
     uplinks = routed_ports(links, bld.dist)
     for u in uplinks:
-        lines += [f"interface {u.name}", f"   description {u.peer} {abbrev(u.peer_port)}", "   no switchport",
-                  f"   ip address {u.ip}/{u.prefix.prefixlen}", "   ip ospf network point-to-point", "!"]
+        lines += [
+            f"interface {u.name}",
+            f"   description {u.peer} {abbrev(u.peer_port)}",
+            "   no switchport",
+            f"   ip address {u.ip}/{u.prefix.prefixlen}",
+            "   ip ospf network point-to-point",
+            "!",
+        ]
     for p in range(51, 57):
-        lines += [f"interface Ethernet{p}/1", "   description unused", "   shutdown",
-                  "   switchport access vlan 999", "!"]
-    lines += ["interface Loopback0", f"   ip address {bld.loopback}/32", "!",
-              "interface Management1", "   vrf MGMT",
-              f"   ip address 192.168.{bld.index // 250}.{bld.index % 250 + 2}/16", "!"]
+        lines += [
+            f"interface Ethernet{p}/1",
+            "   description unused",
+            "   shutdown",
+            "   switchport access vlan 999",
+            "!",
+        ]
+    lines += [
+        "interface Loopback0",
+        f"   ip address {bld.loopback}/32",
+        "!",
+        "interface Management1",
+        "   vrf MGMT",
+        f"   ip address 192.168.{bld.index // 250}.{bld.index % 250 + 2}/16",
+        "!",
+    ]
     for vid, net, descr, acl in svis(bld):
-        lines += [f"interface Vlan{vid}", f"   description {descr}",
-                  f"   ip address {net.network_address + 1}/{net.prefixlen}"]
+        lines += [
+            f"interface Vlan{vid}",
+            f"   description {descr}",
+            f"   ip address {net.network_address + 1}/{net.prefixlen}",
+        ]
         if acl:
             lines.append(f"   ip access-group {acl} in")
         if vid == 40:
@@ -375,7 +477,12 @@ def eos_dist(bld: Building, links: list[Link]) -> str:
     for name, entries in bld.acls.items():
         if entries:
             lines += acl_block(name, entries, eos=True)
-    lines += ["ip routing", "no ip routing vrf MGMT", "!", "ip route vrf MGMT 0.0.0.0/0 192.168.255.254"]
+    lines += [
+        "ip routing",
+        "no ip routing vrf MGMT",
+        "!",
+        "ip route vrf MGMT 0.0.0.0/0 192.168.255.254",
+    ]
     for u in uplinks:
         lines.append(f"ip route 0.0.0.0/0 {u.peer_ip}")
     lines += ["!", "router ospf 1", f"   router-id {bld.loopback}", "   passive-interface default"]
@@ -394,20 +501,44 @@ def core(name: str, campus: Campus) -> str:
     lines += _IOS_MGMT_PORT
     ports = routed_ports(campus.links, name)
     for u in ports:
-        lines += [f"interface {u.name}", f" description {u.peer} {abbrev(u.peer_port)}", " no switchport",
-                  f" ip address {u.ip} {u.prefix.netmask}"]
+        lines += [
+            f"interface {u.name}",
+            f" description {u.peer} {abbrev(u.peer_port)}",
+            " no switchport",
+            f" ip address {u.ip} {u.prefix.netmask}",
+        ]
         if u.peer != "fw1":
             lines.append(" ip ospf network point-to-point")
         lines.append("!")
-    lines += ["interface Loopback0", f" ip address {campus.loopbacks[name]} 255.255.255.255", "!",
-              "interface Vlan1", " no ip address", "!",
-              "router ospf 1", f" router-id {campus.loopbacks[name]}", " passive-interface default"]
+    lines += [
+        "interface Loopback0",
+        f" ip address {campus.loopbacks[name]} 255.255.255.255",
+        "!",
+        "interface Vlan1",
+        " no ip address",
+        "!",
+        "router ospf 1",
+        f" router-id {campus.loopbacks[name]}",
+        " passive-interface default",
+    ]
     lines += [f" no passive-interface {u.name}" for u in ports if u.peer != "fw1"]
-    lines += [" network 10.254.0.0 0.0.255.255 area 0", f" network {campus.loopbacks[name]} 0.0.0.0 area 0",
-              " default-information originate", "!", "ip forward-protocol nd", "no ip http server",
-              "no ip http secure-server"]
-    lines += [f"ip route 0.0.0.0 0.0.0.0 {u.peer_ip} name fw1-internet" for u in ports if u.peer == "fw1"]
-    lines += [f"ip route 10.0.0.0 255.255.0.0 {u.peer_ip} name dc-summary" for u in ports if u.peer == "dc1"]
+    lines += [
+        " network 10.254.0.0 0.0.255.255 area 0",
+        f" network {campus.loopbacks[name]} 0.0.0.0 area 0",
+        " default-information originate",
+        "!",
+        "ip forward-protocol nd",
+        "no ip http server",
+        "no ip http secure-server",
+    ]
+    lines += [
+        f"ip route 0.0.0.0 0.0.0.0 {u.peer_ip} name fw1-internet" for u in ports if u.peer == "fw1"
+    ]
+    lines += [
+        f"ip route 10.0.0.0 255.255.0.0 {u.peer_ip} name dc-summary"
+        for u in ports
+        if u.peer == "dc1"
+    ]
     lines += ["ip ssh version 2", "!"]
     return _finish(lines + _IOS_FOOTER)
 
@@ -423,31 +554,63 @@ def dc(campus: Campus) -> str:
         itf = f"TenGigabitEthernet1/0/{p}"
         if itf in routed:
             u = routed[itf]
-            lines += [f"interface {itf}", f" description {u.peer} {abbrev(u.peer_port)}", " no switchport",
-                      f" ip address {u.ip} {u.prefix.netmask}", " ip ospf network point-to-point", "!"]
+            lines += [
+                f"interface {itf}",
+                f" description {u.peer} {abbrev(u.peer_port)}",
+                " no switchport",
+                f" ip address {u.ip} {u.prefix.netmask}",
+                " ip ospf network point-to-point",
+                "!",
+            ]
         elif itf in by_port:
             ep = by_port[itf]
-            lines += [f"interface {itf}", f" description {ep.name} {ep.label}",
-                      f" switchport access vlan {ep.vlan}", " switchport mode access",
-                      " spanning-tree portfast", "!"]
+            lines += [
+                f"interface {itf}",
+                f" description {ep.name} {ep.label}",
+                f" switchport access vlan {ep.vlan}",
+                " switchport mode access",
+                " spanning-tree portfast",
+                "!",
+            ]
         else:
             lines += _unused_ios(itf)
-    lines += ["interface Loopback0", f" ip address {campus.loopbacks['dc1']} 255.255.255.255", "!",
-              "interface Vlan1", " no ip address", "!"]
+    lines += [
+        "interface Loopback0",
+        f" ip address {campus.loopbacks['dc1']} 255.255.255.255",
+        "!",
+        "interface Vlan1",
+        " no ip address",
+        "!",
+    ]
     for vid, descr in DC_VLANS.items():
         net = ipaddress.IPv4Network(DC_SUBNETS[vid])
-        lines += [f"interface Vlan{vid}", f" description {descr}",
-                  f" ip address {net.network_address + 1} {net.netmask}", "!"]
-    lines += ["router ospf 1", f" router-id {campus.loopbacks['dc1']}", " passive-interface default"]
+        lines += [
+            f"interface Vlan{vid}",
+            f" description {descr}",
+            f" ip address {net.network_address + 1} {net.netmask}",
+            "!",
+        ]
+    lines += [
+        "router ospf 1",
+        f" router-id {campus.loopbacks['dc1']}",
+        " passive-interface default",
+    ]
     lines += [f" no passive-interface {u.name}" for u in ports]
     for text in DC_SUBNETS.values():
         net = ipaddress.IPv4Network(text)
         lines.append(f" network {net.network_address} {net.hostmask} area 0")
     for u in ports:
         lines.append(f" network {u.prefix.network_address} {u.prefix.hostmask} area 0")
-    lines += [f" network {campus.loopbacks['dc1']} 0.0.0.0 area 0", "!", "ip forward-protocol nd",
-              "no ip http server", "no ip http secure-server",
-              "ip route 10.0.0.0 255.255.0.0 Null0 name dc-discard", "ip ssh version 2", "!"]
+    lines += [
+        f" network {campus.loopbacks['dc1']} 0.0.0.0 area 0",
+        "!",
+        "ip forward-protocol nd",
+        "no ip http server",
+        "no ip http secure-server",
+        "ip route 10.0.0.0 255.255.0.0 Null0 name dc-discard",
+        "ip ssh version 2",
+        "!",
+    ]
     return _finish(lines + _IOS_FOOTER)
 
 

@@ -159,7 +159,9 @@ def layout(n: int) -> list[int]:
     rest = n - 3
     buildings = max(2, math.ceil(rest / DEVICES_PER_BUILDING))
     accesses = rest - buildings
-    return [accesses // buildings + (1 if b < accesses % buildings else 0) for b in range(buildings)]
+    return [
+        accesses // buildings + (1 if b < accesses % buildings else 0) for b in range(buildings)
+    ]
 
 
 def _mac(oui: str, counter: int, seed: int) -> str:
@@ -219,8 +221,12 @@ def plan(n: int, seed: int = 1) -> Campus:
     macs = {name: counters.mac("cisco", CISCO_OUIS[2]) for name in ("core1", "core2", "dc1")}
     p2p("core2", core_port("core2"), "core1", core_port("core1"))
     for core in ("core1", "core2"):
-        p2p("dc1", f"TenGigabitEthernet1/0/{1 + len([x for x in links if x.a == 'dc1'])}",
-            core, core_port(core))
+        p2p(
+            "dc1",
+            f"TenGigabitEthernet1/0/{1 + len([x for x in links if x.a == 'dc1'])}",
+            core,
+            core_port(core),
+        )
     for core in ("core1", "core2"):
         p2p(core, core_port(core), "fw1", f"ethernet1/{1 if core == 'core1' else 2}")
 
@@ -243,7 +249,11 @@ def plan(n: int, seed: int = 1) -> Campus:
             mac=counters.mac("dist", ARISTA_OUI if platform == "arista_eos" else CISCO_OUIS[0]),
         )
         for c, core in enumerate(("core1", "core2")):
-            uplink = f"TenGigabitEthernet1/1/{c + 1}" if platform == "cisco_ios" else f"Ethernet{49 + c}/1"
+            uplink = (
+                f"TenGigabitEthernet1/1/{c + 1}"
+                if platform == "cisco_ios"
+                else f"Ethernet{49 + c}/1"
+            )
             p2p(bld.dist, uplink, core, core_port(core))
         cams = 0
         others = 0
@@ -254,9 +264,13 @@ def plan(n: int, seed: int = 1) -> Campus:
                 mgmt_ip=_host(bld.mgmt, 10 + j),
                 mac=counters.mac("access", CISCO_OUIS[1]),
                 uplink="TenGigabitEthernet1/1/1",
-                dist_port=f"GigabitEthernet1/0/{j + 1}" if platform == "cisco_ios" else f"Ethernet{j + 1}",
+                dist_port=f"GigabitEthernet1/0/{j + 1}"
+                if platform == "cisco_ios"
+                else f"Ethernet{j + 1}",
             )
-            share = cameras_total // total_access + (1 if access_no < cameras_total % total_access else 0)
+            share = cameras_total // total_access + (
+                1 if access_no < cameras_total % total_access else 0
+            )
             access_no += 1
             cams, others = _populate(acc, bld, share, cams, others, rng, counters)
             bld.accesses.append(acc)
@@ -270,8 +284,13 @@ def plan(n: int, seed: int = 1) -> Campus:
 
 
 def _populate(
-    acc: Access, bld: Building, cameras: int, cam_no: int, other_no: int,
-    rng: random.Random, counters: _Counters,
+    acc: Access,
+    bld: Building,
+    cameras: int,
+    cam_no: int,
+    other_no: int,
+    rng: random.Random,
+    counters: _Counters,
 ) -> tuple[int, int]:
     """Plug cameras, an Axis camera, a printer and users into ``acc``; returns the running
     camera and non-camera host numbers of the building."""
@@ -290,26 +309,53 @@ def _populate(
             oui = rng.choice(sorted(FLAGGED_OUIS))
             ip = _host(bld.cam, 10 + cam_no)
             cam_no += 1
-            ep = Endpoint(kind, f"cam-{bld.index + 1:03d}-{cam_no:03d}", counters.mac("camera", oui),
-                          ip, CAM_VLAN, itf, FLAGGED_OUIS[oui])
+            ep = Endpoint(
+                kind,
+                f"cam-{bld.index + 1:03d}-{cam_no:03d}",
+                counters.mac("camera", oui),
+                ip,
+                CAM_VLAN,
+                itf,
+                FLAGGED_OUIS[oui],
+            )
         elif kind == "axis":
             ip = _host(bld.cam, 200 + other_no % 50)
             other_no += 1
-            ep = Endpoint(kind, f"axis-{bld.index + 1:03d}-{other_no:03d}",
-                          counters.mac("axis", rng.choice(AXIS_OUIS)), ip, CAM_VLAN, itf, "Axis P3265-LVE")
+            ep = Endpoint(
+                kind,
+                f"axis-{bld.index + 1:03d}-{other_no:03d}",
+                counters.mac("axis", rng.choice(AXIS_OUIS)),
+                ip,
+                CAM_VLAN,
+                itf,
+                "Axis P3265-LVE",
+            )
         elif kind == "printer":
             assert bld.printers is not None
             other_no += 1
             ip = _host(bld.printers, 10 + other_no % 200)
-            ep = Endpoint(kind, f"prn-{bld.index + 1:03d}-{other_no:03d}",
-                          counters.mac("printer", rng.choice(HP_OUIS)), ip, PRINTER_VLAN, itf,
-                          "HP LaserJet M507")
+            ep = Endpoint(
+                kind,
+                f"prn-{bld.index + 1:03d}-{other_no:03d}",
+                counters.mac("printer", rng.choice(HP_OUIS)),
+                ip,
+                PRINTER_VLAN,
+                itf,
+                "HP LaserJet M507",
+            )
         else:
             other_no += 1
             ip = _host(bld.users, 20 + other_no)
             oui = rng.choice(DELL_OUIS + HP_OUIS)
-            ep = Endpoint(kind, f"pc-{bld.index + 1:03d}-{other_no:03d}", counters.mac("user", oui),
-                          ip, USER_VLAN, itf, "user desk")
+            ep = Endpoint(
+                kind,
+                f"pc-{bld.index + 1:03d}-{other_no:03d}",
+                counters.mac("user", oui),
+                ip,
+                USER_VLAN,
+                itf,
+                "user desk",
+            )
         acc.endpoints.append(ep)
     acc.endpoints.sort(key=lambda e: int(e.port.rsplit("/", 1)[1]))
     return cam_no, other_no
@@ -326,15 +372,28 @@ def _dc_endpoints(counters: _Counters) -> list[Endpoint]:
         ("server", "mail1", VMWARE_OUI, "10.0.100.25", 100, "SMTP relay"),
     ]
     for i in range(8):
-        rows.append(("server", f"app{i + 1}", VMWARE_OUI, f"10.0.100.{100 + i}", 100, "application"))
+        rows.append(
+            ("server", f"app{i + 1}", VMWARE_OUI, f"10.0.100.{100 + i}", 100, "application")
+        )
     for i in range(4):
-        rows.append(("server", f"sql{i + 1}", DELL_OUIS[1], f"10.0.110.{10 + i}", 110, "ERP database"))
+        rows.append(
+            ("server", f"sql{i + 1}", DELL_OUIS[1], f"10.0.110.{10 + i}", 110, "ERP database")
+        )
     for i in range(3):
         rows.append(("server", f"nas{i + 1}", DELL_OUIS[2], f"10.0.120.{10 + i}", 120, "storage"))
     out = []
     for i, (kind, name, oui, ip, vlan, label) in enumerate(rows):
-        out.append(Endpoint(kind, name, counters.mac(f"dc-{oui}", oui), ip, vlan,
-                            f"TenGigabitEthernet1/0/{5 + i}", label))
+        out.append(
+            Endpoint(
+                kind,
+                name,
+                counters.mac(f"dc-{oui}", oui),
+                ip,
+                vlan,
+                f"TenGigabitEthernet1/0/{5 + i}",
+                label,
+            )
+        )
     return out
 
 
@@ -355,7 +414,9 @@ def _acls(bld: Building, dc: list[Endpoint]) -> dict[str, list[Ace]]:
             cam.append(Ace("permit", "tcp", bld.cam, configs.host(nvr), ("eq", (port,))))
     if bld.leak == "https-servers":
         cam.append(Ace("remark", text="TEMP CHG0041873 camera firmware update via app servers"))
-        cam.append(Ace("permit", "tcp", bld.cam, ipaddress.IPv4Network("10.0.100.0/24"), ("eq", (443,))))
+        cam.append(
+            Ace("permit", "tcp", bld.cam, ipaddress.IPv4Network("10.0.100.0/24"), ("eq", (443,)))
+        )
     elif bld.leak == "dns":
         cam.append(Ace("remark", text="cameras resolve the P2P cloud name"))
         cam.append(Ace("permit", "udp", bld.cam, configs.host("10.0.101.53"), ("eq", (53,))))
@@ -380,8 +441,9 @@ def _acls(bld: Building, dc: list[Endpoint]) -> dict[str, list[Ace]]:
     return {"CAM-IN": cam, "USERS-IN": users, "PRN-IN": prn}
 
 
-def _balance_acls(buildings: list[Building], target: int, rng: random.Random,
-                  dc: list[Endpoint]) -> None:
+def _balance_acls(
+    buildings: list[Building], target: int, rng: random.Random, dc: list[Endpoint]
+) -> None:
     """Add filler so the whole network holds ``target`` entries, then the final permits."""
     finals = sum(1 + (1 if b.printers is not None else 0) + 1 for b in buildings)
     fixed = sum(_entries(acl) for b in buildings for acl in b.acls.values()) + finals
@@ -420,33 +482,83 @@ def _cam_filler(bld: Building, others: list[Building], rng: random.Random) -> Ac
     if r < 0.8:
         return Ace("deny", "udp", bld.cam, configs.ANY, ("eq", (rng.choice(_CAM_DENY_UDP),)))
     if r < 0.9:
-        return Ace("deny", "ip", configs.host(_host(bld.cam, rng.randrange(1, 254))), configs.ANY, log=True)
+        return Ace(
+            "deny", "ip", configs.host(_host(bld.cam, rng.randrange(1, 254))), configs.ANY, log=True
+        )
     lo = rng.randrange(1024, 60000)
-    return Ace("deny", rng.choice(("tcp", "udp")), bld.cam, configs.ANY, ("range", (lo, lo + rng.randrange(1, 200))))
+    return Ace(
+        "deny",
+        rng.choice(("tcp", "udp")),
+        bld.cam,
+        configs.ANY,
+        ("range", (lo, lo + rng.randrange(1, 200))),
+    )
 
 
-def _user_filler(bld: Building, servers: list[Endpoint], rng: random.Random, count: int) -> list[Ace]:
+def _user_filler(
+    bld: Building, servers: list[Endpoint], rng: random.Random, count: int
+) -> list[Ace]:
     out: list[Ace] = []
     entries = 0
     while entries < count:
         if entries % 40 == 0:
-            out.append(Ace("remark", text=f"block {entries // 40 + 1}: ticket CHG{rng.randrange(10000, 99999)}"))
+            out.append(
+                Ace(
+                    "remark",
+                    text=f"block {entries // 40 + 1}: ticket CHG{rng.randrange(10000, 99999)}",
+                )
+            )
         entries += 1
         r = rng.random()
         srv = rng.choice(servers)
         user_host = configs.host(_host(bld.users, rng.randrange(20, 500)))
         if r < 0.35:
-            out.append(Ace("permit", "tcp", user_host, configs.host(srv.ip), ("eq", (rng.choice(_USER_TCP),))))
+            out.append(
+                Ace(
+                    "permit",
+                    "tcp",
+                    user_host,
+                    configs.host(srv.ip),
+                    ("eq", (rng.choice(_USER_TCP),)),
+                )
+            )
         elif r < 0.55:
-            out.append(Ace("permit", "tcp", bld.users, configs.host(srv.ip), ("eq", (rng.choice(_USER_TCP),))))
+            out.append(
+                Ace(
+                    "permit",
+                    "tcp",
+                    bld.users,
+                    configs.host(srv.ip),
+                    ("eq", (rng.choice(_USER_TCP),)),
+                )
+            )
         elif r < 0.65:
-            out.append(Ace("permit", "udp", bld.users, configs.host(srv.ip), ("eq", (rng.choice((53, 123, 161, 514)),))))
+            out.append(
+                Ace(
+                    "permit",
+                    "udp",
+                    bld.users,
+                    configs.host(srv.ip),
+                    ("eq", (rng.choice((53, 123, 161, 514)),)),
+                )
+            )
         elif r < 0.75:
             lo = rng.choice((8080, 9000, 10000, 50000))
             net = ipaddress.IPv4Network(f"{srv.ip}/24", strict=False)
-            out.append(Ace("permit", "tcp", bld.users, net, ("range", (lo, lo + rng.randrange(5, 100)))))
+            out.append(
+                Ace("permit", "tcp", bld.users, net, ("range", (lo, lo + rng.randrange(5, 100))))
+            )
         elif r < 0.85:
-            out.append(Ace("deny", "tcp", configs.ANY, configs.host(srv.ip), ("eq", (rng.choice((23, 445, 3389)),)), log=True))
+            out.append(
+                Ace(
+                    "deny",
+                    "tcp",
+                    configs.ANY,
+                    configs.host(srv.ip),
+                    ("eq", (rng.choice((23, 445, 3389)),)),
+                    log=True,
+                )
+            )
         elif r < 0.95:
             out.append(Ace("deny", "ip", user_host, configs.ANY, log=True))
         else:
@@ -461,7 +573,9 @@ def _printer_filler(bld: Building, servers: list[Endpoint], rng: random.Random) 
     if r < 0.5:
         return Ace("deny", "ip", prn, configs.ANY, log=True)
     if r < 0.8:
-        return Ace("deny", "tcp", bld.printers, configs.ANY, ("eq", (rng.choice((21, 23, 80, 161, 9100)),)))
+        return Ace(
+            "deny", "tcp", bld.printers, configs.ANY, ("eq", (rng.choice((21, 23, 80, 161, 9100)),))
+        )
     return Ace("permit", "tcp", prn, configs.host(rng.choice(servers).ip), ("eq", (25,)))
 
 
@@ -546,8 +660,10 @@ def main() -> None:
     if args.force and args.folder.exists():
         shutil.rmtree(args.folder)
     s = generate(args.devices, args.folder, args.seed)
-    print(f"{args.folder}: {s.devices} devices, {s.buildings} buildings, {s.acl_lines} ACL entries, "
-          f"{s.cameras} flagged cameras, {s.endpoints} other endpoints, leaking: {', '.join(s.leaking)}")
+    print(
+        f"{args.folder}: {s.devices} devices, {s.buildings} buildings, {s.acl_lines} ACL entries, "
+        f"{s.cameras} flagged cameras, {s.endpoints} other endpoints, leaking: {', '.join(s.leaking)}"
+    )
 
 
 if __name__ == "__main__":

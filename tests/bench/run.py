@@ -35,7 +35,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "bench-out"
-TARGET = {"devices": 500, "acl_lines": 100_000, "cameras": 2_000, "seconds": 30.0, "rss_mib": 1536.0}
+TARGET = {
+    "devices": 500,
+    "acl_lines": 100_000,
+    "cameras": 2_000,
+    "seconds": 30.0,
+    "rss_mib": 1536.0,
+}
 DEFAULT_SIZES = [50, 200, 500, 1000]
 
 
@@ -67,7 +73,13 @@ def measure(snapshot: Path, expected_file: Path | None, profile_out: Path | None
     rss["imports"] = _rss_mib()
 
     def on_prepare(msg: str) -> None:
-        key = "load" if msg.startswith("loading") else "parse" if msg.startswith("parsing") else "assemble"
+        key = (
+            "load"
+            if msg.startswith("loading")
+            else "parse"
+            if msg.startswith("parsing")
+            else "assemble"
+        )
         marks.setdefault(key, time.perf_counter())
         rss[f"before_{key}"] = _rss_mib()
 
@@ -111,7 +123,9 @@ def measure(snapshot: Path, expected_file: Path | None, profile_out: Path | None
     return {
         "devices": len(devices) + len(ctx.parsed.opaque),
         "opaque": len(ctx.parsed.opaque),
-        "acl_lines": sum(len(a.rules) for d in devices.values() for a in [*d.acls.values(), *d.acls6.values()]),
+        "acl_lines": sum(
+            len(a.rules) for d in devices.values() for a in [*d.acls.values(), *d.acls6.values()]
+        ),
         "config_lines": sum(d.counts.total for d in devices.values()),
         "unrecognized": sum(len(d.unrecognized) for d in devices.values()),
         "cameras": len(report.cameras),
@@ -159,8 +173,16 @@ def machine() -> dict[str, Any]:
         pass
     commit = None
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=False).stdout.strip() or None
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         pass
     return {
@@ -176,7 +198,9 @@ def machine() -> dict[str, Any]:
 def _child(args: list[str], timeout: float) -> tuple[dict[str, Any], float]:
     cmd = [sys.executable, "-m", "tests.bench.run", "--child", *args]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    proc = subprocess.run(
+        cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
@@ -191,14 +215,18 @@ def _folder(base: Path | None, size: int) -> tuple[Path, Path | None]:
     folder = base / f"campus-{size}"
     if folder.exists():
         meta = folder / "meta.json"
-        if not (meta.is_file() and json.loads(meta.read_text()).get("generator") == "tests.bench.generate"):
+        if not (
+            meta.is_file()
+            and json.loads(meta.read_text()).get("generator") == "tests.bench.generate"
+        ):
             raise SystemExit(f"{folder}: exists and was not written by tests.bench.generate")
         shutil.rmtree(folder)
     return folder, None
 
 
-def bench_size(size: int, seed: int, keep: Path | None, timeout: float,
-               profile: bool) -> dict[str, Any]:
+def bench_size(
+    size: int, seed: int, keep: Path | None, timeout: float, profile: bool
+) -> dict[str, Any]:
     from tests.bench.generate import generate
 
     folder, tmp = _folder(keep, size)
@@ -239,8 +267,10 @@ def bench_size(size: int, seed: int, keep: Path | None, timeout: float,
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = ("| devices | ACL lines | cameras | endpoints | load s | parse s | assemble s | verify s "
-            "| parse+verify s | wall s | peak RSS MiB | reachable | isolated | inconclusive |")
+    head = (
+        "| devices | ACL lines | cameras | endpoints | load s | parse s | assemble s | verify s "
+        "| parse+verify s | wall s | peak RSS MiB | reachable | isolated | inconclusive |"
+    )
     lines = [head, "|" + "---:|" * (head.count("|") - 1)]
     for r in rows:
         s = r["seconds"]
@@ -272,11 +302,18 @@ def verdict_lines(rows: list[dict[str, Any]]) -> list[str]:
         )
     for r in rows:
         if r["mismatches"]:
-            out.append(f"{r['size']} devices: {r['mismatches']} cameras differ from the generator's "
-                       f"intent, e.g. {'; '.join(r['mismatch_examples'][:3])}")
-        if r["devices"] != r["generated"]["devices"] or r["acl_lines"] != r["generated"]["acl_lines"]:
-            out.append(f"{r['size']} devices: parsed {r['devices']} devices / {r['acl_lines']} ACL entries, "
-                       f"generated {r['generated']['devices']} / {r['generated']['acl_lines']}")
+            out.append(
+                f"{r['size']} devices: {r['mismatches']} cameras differ from the generator's "
+                f"intent, e.g. {'; '.join(r['mismatch_examples'][:3])}"
+            )
+        if (
+            r["devices"] != r["generated"]["devices"]
+            or r["acl_lines"] != r["generated"]["acl_lines"]
+        ):
+            out.append(
+                f"{r['size']} devices: parsed {r['devices']} devices / {r['acl_lines']} ACL entries, "
+                f"generated {r['generated']['devices']} / {r['generated']['acl_lines']}"
+            )
     return out
 
 
@@ -295,18 +332,30 @@ def print_profile(prof: Path, size: int) -> None:
     (OUT / f"profile-{size}.txt").write_text(
         f"# cProfile of prepare + verify, {size} devices\n\n## cumulative\n{top_cum}\n## tottime\n{top_tot}"
     )
-    print(f"\n## cProfile, {size} devices: top 30 by cumulative time "
-          f"(bench-out/profile-{size}.txt also lists the top 30 by own time)\n")
+    print(
+        f"\n## cProfile, {size} devices: top 30 by cumulative time "
+        f"(bench-out/profile-{size}.txt also lists the top 30 by own time)\n"
+    )
     print(top_cum)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.run", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES, help="device counts")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the snapshots as DIR/campus-N")
-    parser.add_argument("--profile", type=int, nargs="?", const=TARGET["devices"], metavar="N",
-                        help="also cProfile one size (default 500)")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the snapshots as DIR/campus-N"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        nargs="?",
+        const=TARGET["devices"],
+        metavar="N",
+        help="also cProfile one size (default 500)",
+    )
     parser.add_argument("--out", type=Path, default=OUT / "results.json")
     parser.add_argument("--timeout", type=float, default=3600.0, help="per child process, seconds")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
@@ -328,19 +377,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"-- {size} devices: generating and measuring ...", file=sys.stderr, flush=True)
         row = bench_size(size, args.seed, args.keep, args.timeout, profile=size == args.profile)
         s = row["seconds"]
-        print(f"   prepare {s['prepare']:.2f} s, verify {s['verify']:.2f} s, "
-              f"peak {row['rss_mib']['peak']:.0f} MiB", file=sys.stderr, flush=True)
+        print(
+            f"   prepare {s['prepare']:.2f} s, verify {s['verify']:.2f} s, "
+            f"peak {row['rss_mib']['peak']:.0f} MiB",
+            file=sys.stderr,
+            flush=True,
+        )
         rows.append(row)
     info = machine()
-    print(f"\nmachine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']} GiB, "
-          f"Python {info['python']}, commit {info['commit']}\n")
+    print(
+        f"\nmachine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']} GiB, "
+        f"Python {info['python']}, commit {info['commit']}\n"
+    )
     print(table([r for r in rows if r["size"] in args.sizes]))
     print()
     for line in verdict_lines(rows):
         print(line)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"machine": info, "target": TARGET, "seed": args.seed, "results": rows},
-                                   indent=2) + "\n")
+    args.out.write_text(
+        json.dumps(
+            {"machine": info, "target": TARGET, "seed": args.seed, "results": rows}, indent=2
+        )
+        + "\n"
+    )
     print(f"\nresults: {args.out}")
     for row in rows:
         if "profile" in row:

@@ -17,8 +17,15 @@ Tables = dict[str, Any]
 
 
 def _mac_row(mac: str, interface: str, vlan: int, eos: bool) -> dict[str, Any]:
-    return {"mac": mac, "interface": interface, "vlan": vlan, "static": False, "active": True,
-            "moves": 1 if eos else -1, "last_move": EOS_LAST_MOVE if eos else -1.0}
+    return {
+        "mac": mac,
+        "interface": interface,
+        "vlan": vlan,
+        "static": False,
+        "active": True,
+        "moves": 1 if eos else -1,
+        "last_move": EOS_LAST_MOVE if eos else -1.0,
+    }
 
 
 def _arp_row(interface: str, mac: str, ip: str, age: float) -> dict[str, Any]:
@@ -48,15 +55,23 @@ def _access(acc: Access, bld: Building) -> Tables:
         mac += [_mac_row(ep.mac, up, ep.vlan, False) for ep in other.endpoints]
     gateway = str(bld.mgmt.network_address + 1)
     return {
-        "arp": [_arp_row("Vlan99", acc.mac, acc.mgmt_ip, -1.0), _arp_row("Vlan99", bld.mac, gateway, 0.0)],
+        "arp": [
+            _arp_row("Vlan99", acc.mac, acc.mgmt_ip, -1.0),
+            _arp_row("Vlan99", bld.mac, gateway, 0.0),
+        ],
         "mac": mac,
-        "lldp": {acc.uplink: [{"hostname": bld.dist, "port": _lldp_port(bld.platform, acc.dist_port)}]},
+        "lldp": {
+            acc.uplink: [{"hostname": bld.dist, "port": _lldp_port(bld.platform, acc.dist_port)}]
+        },
     }
 
 
 def _dist(bld: Building, campus: Campus) -> Tables:
     eos = bld.platform == "arista_eos"
-    arp = [_arp_row(f"Vlan{vid}", bld.mac, str(net.network_address + 1), -1.0) for vid, net, _d, _a in svis(bld)]
+    arp = [
+        _arp_row(f"Vlan{vid}", bld.mac, str(net.network_address + 1), -1.0)
+        for vid, net, _d, _a in svis(bld)
+    ]
     mac = []
     lldp: dict[str, list[dict[str, str]]] = {}
     k = 0
@@ -71,7 +86,9 @@ def _dist(bld: Building, campus: Campus) -> Tables:
             mac.append(_mac_row(ep.mac, down, ep.vlan, eos))
     for u in routed_ports(campus.links, bld.dist):
         arp.append(_arp_row(u.name, campus.macs[u.peer], u.peer_ip, float(k % 7)))
-        lldp[u.name] = [{"hostname": u.peer, "port": _lldp_port(_platform(campus, u.peer), u.peer_port)}]
+        lldp[u.name] = [
+            {"hostname": u.peer, "port": _lldp_port(_platform(campus, u.peer), u.peer_port)}
+        ]
     return {"arp": arp, "mac": mac, "lldp": lldp}
 
 
@@ -81,7 +98,9 @@ def _routed(name: str, campus: Campus, extra_arp: list[dict[str, Any]]) -> Table
     for i, u in enumerate(routed_ports(campus.links, name)):
         arp.append(_arp_row(u.name, campus.macs[name], u.ip, -1.0))
         arp.append(_arp_row(u.name, campus.macs.get(u.peer, FW_MAC), u.peer_ip, float(i % 23)))
-        port_text = u.peer_port if u.peer == "fw1" else _lldp_port(_platform(campus, u.peer), u.peer_port)
+        port_text = (
+            u.peer_port if u.peer == "fw1" else _lldp_port(_platform(campus, u.peer), u.peer_port)
+        )
         lldp[u.name] = [{"hostname": u.peer, "port": port_text}]
     return {"arp": arp, "lldp": lldp}
 

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent.models.device import AclBinding, IfAddress, Interface, Source, Switchport
+from agent.models.device import AclBinding, IfAddress, Interface, Source, Switchport, vlan_ranges
 from agent.vendors.ioslike import addr
 from agent.vendors.ioslike.blocks import Node
 from agent.vendors.ioslike.context import Ctx
 from agent.vendors.ioslike.irrelevant import is_irrelevant_interface
 from agent.vendors.ioslike.names import canonical, is_ethernet, kind_of, port_channel
 from agent.vendors.ioslike.switchport import ALL_VLANS, Mode, SwitchportDraft, apply
-
-ALL_VLAN_LIST = tuple(range(1, 4095))
 
 
 @dataclass(slots=True)
@@ -277,11 +275,11 @@ def build(d: IfDraft, ctx: Ctx, device_has_switchports: bool) -> Interface:
             )
     if on:
         line = sw.mode_line or sw.first_line
-        switchport = Switchport.model_construct(  # 4094-int lists: skip re-validation
+        switchport = Switchport(
             mode=sw.mode or default_mode,
             access_vlan=sw.access_vlan,
             native_vlan=sw.native_vlan,
-            trunk_allowed=list(ALL_VLAN_LIST) if sw.allowed is ALL_VLANS else sorted(sw.allowed),
+            trunk_allowed=[(1, 4094)] if sw.allowed is ALL_VLANS else vlan_ranges(sw.allowed),
             src=d.sw_sources.get(line) if line is not None else None,
         )
     b = d.bindings
