@@ -171,6 +171,14 @@ def locate(net: Network, h: Host) -> None:
                 return
 
 
+def record_hosts(net: Network, hosts: list[Host]) -> None:
+    """Note every located host's addresses on its domain: they are reachable at layer 2 from
+    anything on that domain, router or not."""
+    for h in hosts:
+        if h.domain is not None and (h.ipv4 or h.ipv6):
+            net.domain_hosts.setdefault(h.domain, set()).update([*h.ipv4, *h.ipv6])
+
+
 def gateways(net: Network, h: Host) -> list[L3If]:
     if h.domain is None:
         return []

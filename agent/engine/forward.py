@@ -95,6 +95,8 @@ class Engine:
         if hit is None:
             s = self.space
             hit = s.false
+            for ip in sorted(self.net.domain_hosts.get(domain, ())):
+                hit |= s.host("dst", ip)
             for itf in self.net.domain_l3.get(domain, []):
                 for af in (4, 6):
                     for subnet in itf.subnets(af):

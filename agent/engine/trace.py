@@ -86,28 +86,27 @@ def lookup(net: Network, device: str, vrf: str, af: int, dst: int) -> FibEntry |
     return None
 
 
-def _in_domain_subnets(net: Network, domain: int, packet: Packet) -> L3If | None:
+def _in_domain(net: Network, domain: int, packet: Packet) -> str | None:
+    """Why the destination is on the domain: a router subnet there, or a known host."""
     addr = (
         ipaddress.IPv4Address(packet.dst) if packet.af == 4 else ipaddress.IPv6Address(packet.dst)
     )
     for itf in net.domain_l3.get(domain, []):
         for subnet in itf.subnets(packet.af):
             if addr in subnet:
-                return itf
+                return f"subnet of {itf.device} {itf.name}"
+    if str(addr) in net.domain_hosts.get(domain, set()):
+        return f"host {addr} is on it"
     return None
 
 
 def from_domain(net: Network, domain: int, packet: Packet) -> list[Branch]:
     """All branches of a packet sent by a host on ``domain``."""
     branches: list[Branch] = []
-    local = _in_domain_subnets(net, domain, packet)
+    local = _in_domain(net, domain, packet)
     if local is not None:
         name = net.domain_names.get(domain, str(domain))
-        branches.append(
-            Branch(
-                [], "l2-delivered", f"same layer-2 domain ({name}) as {local.device} {local.name}"
-            )
-        )
+        branches.append(Branch([], "l2-delivered", f"same layer-2 domain ({name}): {local}"))
     for name in sorted(net.domain_opaque.get(domain, ())):
         branches.append(Branch([], "uncertain", f"{name} is on the segment and is not modelled"))
     for itf in net.domain_l3.get(domain, []):

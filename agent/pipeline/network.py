@@ -103,6 +103,8 @@ class Network:
     links: list[tuple[tuple[str, str], tuple[str, str]]]
     graph: nx.MultiGraph
     approximated: set[tuple[str, str]] = field(default_factory=set)  # (device, vrf)
+    # known host addresses per domain (ARP/NDP/topology), set by the verify stage
+    domain_hosts: dict[int, set[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     # set by agent.pipeline.fib.build: (device, vrf, family) -> entries, longest prefix first
     fib: FibSource | None = None

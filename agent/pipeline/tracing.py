@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from agent.endpoints.locate import discover
+from agent.endpoints.locate import discover, record_hosts
 from agent.engine.acl import Packet
 from agent.engine.trace import Branch, from_domain
 from agent.errors import InputError
@@ -27,7 +27,9 @@ def _protocol(text: str, af: int) -> int:
 
 
 def _start(ctx: Context, src: str) -> tuple[int, str]:
-    for h in discover(ctx.net, ctx.snapshot.state, ctx.snapshot.topology, ctx.policy):
+    hosts = discover(ctx.net, ctx.snapshot.state, ctx.snapshot.topology, ctx.policy)
+    record_hosts(ctx.net, hosts)
+    for h in hosts:
         if (src in h.ipv4 or src in h.ipv6) and h.domain is not None:
             where = f"{h.device} {h.interface}" if h.device else "its segment"
             return h.domain, f"host {src} at {where}"

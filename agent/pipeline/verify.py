@@ -12,7 +12,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent.endpoints.locate import Host, discover, display_mac
+from agent.endpoints.locate import Host, discover, display_mac, record_hosts
 from agent.engine.acl import Packet
 from agent.engine.forward import Engine, Outcome, Start
 from agent.engine.space import Bdd, Box
@@ -102,6 +102,15 @@ def run(ctx: Context, progress: Progress | None = None) -> r.Report:
     s = engine.space
     hosts = discover(ctx.net, ctx.snapshot.state, ctx.snapshot.topology, ctx.policy)
     cameras = [h for h in hosts if h.flagged]
+    record_hosts(ctx.net, hosts)
+    unaddressed: dict[int, list[Host]] = {}
+    for h in hosts:
+        if h.domain is None or h.ipv4 or h.ipv6:
+            continue
+        if not h.flagged and not (
+            ctx.net.domain_l3.get(h.domain) or ctx.net.domain_down.get(h.domain)
+        ):
+            unaddressed.setdefault(h.domain, []).append(h)
     cores = core_sets(ctx)
     core_any = s.false
     for bdd in cores.values():
@@ -128,7 +137,23 @@ def run(ctx: Context, progress: Progress | None = None) -> r.Report:
     results = []
     for h in cameras:
         out = outcomes.get(h.domain) if h.domain is not None else None
-        results.append(_camera(ctx, h, out, src_of.get(id(h)), cores, core_any, allowed))
+        cam = _camera(ctx, h, out, src_of.get(id(h)), cores, core_any, allowed)
+        strangers = (
+            [o for o in unaddressed.get(h.domain, []) if o is not h] if h.domain is not None else []
+        )
+        if strangers and cam.status == "isolated":
+            why = (
+                f"{len(strangers)} host(s) on the camera's segment have no known address and no "
+                "router interface gives the segment a subnet: a core host there would be reached "
+                f"at layer 2 (first: {display_mac(strangers[0])})"
+            )
+            cam = cam.model_copy(
+                update={
+                    "status": "inconclusive",
+                    "uncertain": [*cam.uncertain, r.UncertainItem(why=why)],
+                }
+            )
+        results.append(cam)
     endpoints = [_endpoint(ctx, h) for h in hosts if not h.flagged]
     statuses = {c.status for c in results}
     verdict: r.Verdict = (
