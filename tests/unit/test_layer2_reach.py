@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from agent.pipeline import prepare
 from agent.pipeline.verify import run as verify
 
@@ -30,8 +32,6 @@ def _snapshot(
     (tmp_path / "state" / "acc9" / "mac.json").write_text(json.dumps(mac_table))
     (tmp_path / "policy.yml").write_text(POLICY)
     endpoints = [CAMERA] + ([server] if server else [])
-    import yaml
-
     (tmp_path / "topology.yml").write_text(yaml.safe_dump({"endpoints": endpoints}))
     return tmp_path
 
