@@ -44,6 +44,8 @@ class AclCompiler:
     def __init__(self, space: Space) -> None:
         self.space = space
         self._acl_cache: dict[tuple[str, str, int], Bdd] = {}
+        self._rule_cache: dict[tuple[str, str, int], list[Bdd]] = {}
+        self._first_cache: dict[tuple[str, str, int], list[tuple[AclRule | None, Bdd]]] = {}
 
     def addr(self, field: str, matches: list[AddrMatch], af: int) -> Bdd:
         s = self.space
@@ -95,6 +97,14 @@ class AclCompiler:
             svc |= self.service(service, af, rule.action)
         return src & dst & svc
 
+    def compiled(self, device: str, acl: Acl) -> list[Bdd]:
+        """Each entry's match set, compiled once per (device, ACL)."""
+        key = (device, acl.name, acl.family)
+        hit = self._rule_cache.get(key)
+        if hit is None:
+            hit = self._rule_cache[key] = [self.rule(rule, acl.family) for rule in acl.rules]
+        return hit
+
     def permitted(self, device: str, acl: Acl) -> Bdd:
         """Packets of the ACL's family that the ACL permits (first match, implicit deny)."""
         key = (device, acl.name, acl.family)
@@ -104,8 +114,7 @@ class AclCompiler:
         s = self.space
         remaining = s.family(acl.family)
         permitted = s.false
-        for rule in acl.rules:
-            match = self.rule(rule, acl.family)
+        for rule, match in zip(acl.rules, self.compiled(device, acl), strict=True):
             if rule.action == "permit":
                 permitted |= remaining & match
             remaining &= ~match
@@ -118,18 +127,23 @@ class AclCompiler:
         """The pass set of a bound ACL over all packets: the other family passes untouched."""
         return self.permitted(device, acl) | ~self.space.family(acl.family)
 
-    def first_matches(self, acl: Acl) -> list[tuple[AclRule | None, Bdd]]:
-        """Each entry's first-match region, then ``(None, rest)`` for the implicit deny."""
+    def first_matches(self, device: str, acl: Acl) -> list[tuple[AclRule | None, Bdd]]:
+        """Each entry's first-match region (empty ones left out), then ``(None, rest)`` for
+        the implicit deny. Cached per (device, ACL)."""
+        key = (device, acl.name, acl.family)
+        hit = self._first_cache.get(key)
+        if hit is not None:
+            return hit
         s = self.space
         remaining = s.family(acl.family)
         out: list[tuple[AclRule | None, Bdd]] = []
-        for rule in acl.rules:
-            match = self.rule(rule, acl.family)
-            hit = remaining & match
-            if hit != s.false:
-                out.append((rule, hit))
+        for rule, match in zip(acl.rules, self.compiled(device, acl), strict=True):
+            region = remaining & match
+            if region != s.false:
+                out.append((rule, region))
             remaining &= ~match
         out.append((None, remaining))
+        self._first_cache[key] = out
         return out
 
 

@@ -9,10 +9,11 @@ first-hop router of the source segment is a branch of its own.
 from __future__ import annotations
 
 import ipaddress
+from collections import deque
 from dataclasses import dataclass, field
 
 from agent.engine.acl import Packet, evaluate
-from agent.pipeline.network import FibEntry, Filter, Hop, L3If, Network
+from agent.pipeline.network import FibEntry, Filter, Hop, Network
 
 
 @dataclass(slots=True)
@@ -78,14 +79,6 @@ def decide(net: Network, device: str, flt: Filter, packet: Packet) -> Decision:
     return Decision(flt.acl.name, flt.direction, verdict, ref.file, ref.line, ref.text)
 
 
-def lookup(net: Network, device: str, vrf: str, af: int, dst: int) -> FibEntry | None:
-    addr = ipaddress.ip_address(dst) if af == 4 else ipaddress.IPv6Address(dst)
-    for entry in net.table(device, vrf, af):
-        if addr in entry.prefix:
-            return entry
-    return None
-
-
 def _in_domain(net: Network, domain: int, packet: Packet) -> str | None:
     """Why the destination is on the domain: a router subnet there, or a known host."""
     addr = (
@@ -100,140 +93,165 @@ def _in_domain(net: Network, domain: int, packet: Packet) -> str | None:
     return None
 
 
-def from_domain(net: Network, domain: int, packet: Packet) -> list[Branch]:
-    """All branches of a packet sent by a host on ``domain``."""
+def from_domain(
+    net: Network, domain: int, packet: Packet, first_success: bool = False
+) -> list[Branch]:
+    """All branches of a packet sent by a host on ``domain`` (with ``first_success``: stop at
+    the shortest successful one)."""
     branches: list[Branch] = []
     local = _in_domain(net, domain, packet)
     if local is not None:
         name = net.domain_names.get(domain, str(domain))
         branches.append(Branch([], "l2-delivered", f"same layer-2 domain ({name}): {local}"))
+        if first_success:
+            return branches
     for name in sorted(net.domain_opaque.get(domain, ())):
         branches.append(Branch([], "uncertain", f"{name} is on the segment and is not modelled"))
-    for itf in net.domain_l3.get(domain, []):
-        branches.extend(_walk(net, itf.device, itf.vrf, itf.name, packet, []))
-        if len(branches) >= MAX_BRANCHES:
-            break
+    starts = [(itf.device, itf.vrf, itf.name) for itf in net.domain_l3.get(domain, [])]
+    branches.extend(_Walk(net, packet).run(starts, first_success))
     return branches
 
 
 def from_interface(net: Network, device: str, interface: str, packet: Packet) -> list[Branch]:
     itf = net.l3.get((device, interface))
     vrf = itf.vrf if itf else "default"
-    return _walk(net, device, vrf, interface, packet, [])
+    return _Walk(net, packet).run([(device, vrf, interface)], False)
 
 
-def _walk(
-    net: Network, device: str, vrf: str, ingress: str | None, packet: Packet, path: list[Step]
-) -> list[Branch]:
-    if any(st.device == device and st.vrf == vrf and st.ingress == ingress for st in path):
-        return [Branch(path, "loop", f"returns to {device} {ingress}")]
-    step = Step(device, ingress, vrf=vrf)
-    steps = [*path, step]
-    if device in net.opaque:
-        return [
-            Branch(steps, "uncertain", f"{device} is not modelled ({net.opaque[device].platform})")
-        ]
-    itf = net.l3.get((device, ingress)) if ingress else None
-    if itf is not None:
-        flt = itf.filters.get((packet.af, "in"))
+State = tuple[str, str, str | None]
+
+
+@dataclass(slots=True)
+class _Next:
+    """A walk continues at ``state`` after ``steps``."""
+
+    state: State
+    steps: list[Step]
+
+
+class _Walk:
+    """One packet's walk, breadth first. Each (device, vrf, ingress) state is explored once: a
+    packet's fate there does not depend on how it arrived, so a second arrival adds no
+    disposition, and the walk stays linear in the network whatever the number of equal-cost
+    paths. Breadth first makes the first successful branch a shortest one."""
+
+    def __init__(self, net: Network, packet: Packet) -> None:
+        self.net = net
+        self.packet = packet
+
+    def run(self, starts: list[State], first_success: bool) -> list[Branch]:
+        seen: set[State] = set()
+        queue: deque[_Next] = deque(_Next(st, []) for st in starts)
+        out: list[Branch] = []
+        while queue and len(out) < MAX_BRANCHES:
+            item = queue.popleft()
+            if any(_state(st) == item.state for st in item.steps):
+                out.append(
+                    Branch(item.steps, "loop", f"returns to {item.state[0]} {item.state[2]}")
+                )
+                continue
+            if item.state in seen:
+                continue
+            seen.add(item.state)
+            for result in self.step(item.state, item.steps):
+                if isinstance(result, _Next):
+                    queue.append(result)
+                    continue
+                out.append(result)
+                if first_success and result.success:
+                    return [result]
+        return out
+
+    def step(self, state: State, path: list[Step]) -> list[Branch | _Next]:
+        net, packet = self.net, self.packet
+        device, vrf, ingress = state
+        step = Step(device, ingress, vrf=vrf)
+        steps = [*path, step]
+        if device in net.opaque:
+            why = f"{device} is not modelled ({net.opaque[device].platform})"
+            return [Branch(steps, "uncertain", why)]
+        itf = net.l3.get((device, ingress)) if ingress else None
+        if itf is not None:
+            flt = itf.filters.get((packet.af, "in"))
+            if flt is not None:
+                dec = decide(net, device, flt, packet)
+                step.filters.append(dec)
+                if dec.action != "permit":
+                    where = f"{flt.binding.name} in on {itf.name}"
+                    return [Branch(steps, "denied-in", where, dec.file, dec.line, dec.text)]
+        owner = net.owner_of(device, vrf, packet.af, packet.dst)
+        if owner is not None:
+            return [
+                Branch(
+                    steps,
+                    "accepted",
+                    f"{device} owns {_addr(packet.af, packet.dst)} ({owner.name})",
+                )
+            ]
+        if not net.routing_on.get((device, vrf, packet.af), False):
+            word = "ip routing" if packet.af == 4 else "ipv6 unicast-routing"
+            why = f"{device} does not route (no {word} in VRF {vrf})"
+            return [Branch(steps, "routing-off", why)]
+        entry = net.lookup(device, vrf, packet.af, packet.dst)
+        if entry is None:
+            return [Branch(steps, "no-route", f"{device} has no route in VRF {vrf}")]
+        out: list[Branch | _Next] = []
+        for hop in entry.hops:
+            out.extend(self.hop(device, vrf, hop, entry, steps))
+        return out
+
+    def hop(
+        self, device: str, vrf: str, hop: Hop, entry: FibEntry, steps: list[Step]
+    ) -> list[Branch | _Next]:
+        net, packet = self.net, self.packet
+        base = steps[-1]
+        step = Step(base.device, base.ingress, vrf=vrf, filters=list(base.filters))
+        step.route = f"{entry.prefix} {entry.protocol}" + (
+            f" via {hop.next_hop}" if hop.next_hop else ""
+        )
+        if hop.route is not None:
+            step.route_file, step.route_line = hop.route.file, hop.route.line or None
+            if hop.route.line:
+                step.route = hop.route.text
+        step.approximated = hop.approximated
+        here = [*steps[:-1], step]
+        if hop.kind == "null":
+            where = f"{entry.prefix} to Null0"
+            return [
+                Branch(here, "null-routed", where, step.route_file, step.route_line, step.route)
+            ]
+        if hop.kind == "nextvrf":
+            return [_Next((device, hop.vrf or "default", None), here)]
+        egress = net.l3.get((device, hop.interface or ""))
+        if egress is None:
+            return [Branch(here, "no-route", f"egress {hop.interface} not usable")]
+        step.egress = egress.name
+        flt = egress.filters.get((packet.af, "out"))
         if flt is not None:
             dec = decide(net, device, flt, packet)
             step.filters.append(dec)
             if dec.action != "permit":
-                return [
-                    Branch(
-                        steps,
-                        "denied-in",
-                        f"{flt.binding.name} in on {itf.name}",
-                        dec.file,
-                        dec.line,
-                        dec.text,
-                    )
-                ]
-    for addr, owner in net.owned(device, vrf, packet.af):
-        if int(addr.ip) == packet.dst:
-            return [Branch(steps, "accepted", f"{device} owns {addr.ip} ({owner.name})")]
-    if not net.routing_on.get((device, vrf, packet.af), False):
-        word = "ip routing" if packet.af == 4 else "ipv6 unicast-routing"
-        return [Branch(steps, "routing-off", f"{device} does not route (no {word} in VRF {vrf})")]
-    entry = lookup(net, device, vrf, packet.af, packet.dst)
-    if entry is None:
-        return [Branch(steps, "no-route", f"{device} has no route in VRF {vrf}")]
-    out: list[Branch] = []
-    for hop in entry.hops:
-        out.extend(_hop(net, device, vrf, hop, entry, packet, steps))
-    return out
+                where = f"{flt.binding.name} out on {egress.name}"
+                return [Branch(here, "denied-out", where, dec.file, dec.line, dec.text)]
+        if hop.kind in ("connected", "exit"):
+            return [Branch(here, "delivered", f"{device} {egress.name} delivers to its subnet")]
+        domain = egress.domain
+        owners = net.owners.get((domain, hop.next_hop or ""), []) if domain is not None else []
+        owners = [o for o in owners if not (o.device == device and o.vrf == vrf)]
+        if owners:
+            return [_Next((o.device, o.vrf, o.name), here) for o in owners]
+        opaque = net.domain_opaque.get(domain, set()) if domain is not None else set()
+        if opaque:
+            names = ", ".join(sorted(opaque))
+            why = f"next hop {hop.next_hop} may be {names} (not modelled)"
+            return [Branch(here, "uncertain", why)]
+        why = f"leaves the snapshot at {device} {egress.name} toward {hop.next_hop}"
+        return [Branch(here, "exits", why)]
 
 
-def _hop(
-    net: Network,
-    device: str,
-    vrf: str,
-    hop: Hop,
-    entry: FibEntry,
-    packet: Packet,
-    steps: list[Step],
-) -> list[Branch]:
-    base = steps[-1]
-    step = Step(base.device, base.ingress, vrf=vrf, filters=list(base.filters))
-    step.route = f"{entry.prefix} {entry.protocol}" + (
-        f" via {hop.next_hop}" if hop.next_hop else ""
-    )
-    if hop.route is not None:
-        step.route_file, step.route_line = hop.route.file, hop.route.line or None
-        if hop.route.line:
-            step.route = hop.route.text
-    step.approximated = hop.approximated
-    here = [*steps[:-1], step]
-    if hop.kind == "null":
-        return [
-            Branch(
-                here,
-                "null-routed",
-                f"{entry.prefix} to Null0",
-                step.route_file,
-                step.route_line,
-                step.route,
-            )
-        ]
-    if hop.kind == "nextvrf":
-        return _walk(net, device, hop.vrf or "default", None, packet, here)
-    egress = net.l3.get((device, hop.interface or ""))
-    if egress is None:
-        return [Branch(here, "no-route", f"egress {hop.interface} not usable")]
-    step.egress = egress.name
-    flt = egress.filters.get((packet.af, "out"))
-    if flt is not None:
-        dec = decide(net, device, flt, packet)
-        step.filters.append(dec)
-        if dec.action != "permit":
-            return [
-                Branch(
-                    here,
-                    "denied-out",
-                    f"{flt.binding.name} out on {egress.name}",
-                    dec.file,
-                    dec.line,
-                    dec.text,
-                )
-            ]
-    if hop.kind in ("connected", "exit"):
-        return [Branch(here, "delivered", f"{device} {egress.name} delivers to its subnet")]
-    owners = (
-        net.owners.get((egress.domain, hop.next_hop or ""), []) if egress.domain is not None else []
-    )
-    owners = [o for o in owners if not (o.device == device and o.vrf == vrf)]
-    if owners:
-        out: list[Branch] = []
-        for owner in owners:
-            out.extend(_walk(net, owner.device, owner.vrf, owner.name, packet, here))
-        return out
-    opaque = net.domain_opaque.get(egress.domain, set()) if egress.domain is not None else set()
-    if opaque:
-        names = ", ".join(sorted(opaque))
-        return [Branch(here, "uncertain", f"next hop {hop.next_hop} may be {names} (not modelled)")]
-    return [
-        Branch(
-            here, "exits", f"leaves the snapshot at {device} {egress.name} toward {hop.next_hop}"
-        )
-    ]
+def _state(step: Step) -> State:
+    return (step.device, step.vrf, step.ingress)
+
+
+def _addr(af: int, value: int) -> str:
+    return str(ipaddress.IPv4Address(value) if af == 4 else ipaddress.IPv6Address(value))

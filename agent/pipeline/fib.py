@@ -45,6 +45,7 @@ class Fib:
         self.base: dict[Key, Table] = {}
         self.collected: dict[str, set[str]] = {}
         self._done: dict[Key, list[FibEntry]] = {}
+        self._index: dict[Key, list[tuple[int, dict[int, FibEntry]]]] = {}
         self._build_base(state)
         self._groups = _groups(net)
         self._adj: dict[tuple[str, str], dict[str, dict[str, list[tuple[L3If, L3If]]]]] = {}
@@ -65,6 +66,28 @@ class Fib:
         entries.sort(key=lambda e: (-e.prefix.prefixlen, int(e.prefix.network_address)))
         self._done[k] = entries
         return entries
+
+    def lookup(self, device: str, vrf: str, af: int, dst: int) -> FibEntry | None:
+        """Longest-prefix match of one address, through a per-table hash index."""
+        k = (device, vrf, af)
+        index = self._index.get(k)
+        if index is None:
+            index = []
+            by_len: dict[int, dict[int, FibEntry]] = {}
+            for entry in self.table(device, vrf, af):
+                by_len.setdefault(entry.prefix.prefixlen, {})[int(entry.prefix.network_address)] = (
+                    entry
+                )
+            width = 32 if af == 4 else 128
+            for length in sorted(by_len, reverse=True):
+                mask = ((1 << length) - 1) << (width - length) if length else 0
+                index.append((mask, by_len[length]))
+            self._index[k] = index
+        for mask, entries in index:
+            hit = entries.get(dst & mask)
+            if hit is not None:
+                return hit
+        return None
 
     def _build_base(self, state: dict[str, DeviceState]) -> None:
         net = self.net

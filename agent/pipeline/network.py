@@ -105,6 +105,7 @@ class Network:
     approximated: set[tuple[str, str]] = field(default_factory=set)  # (device, vrf)
     # known host addresses per domain (ARP/NDP/topology), set by the verify stage
     domain_hosts: dict[int, set[str]] = field(default_factory=dict)
+    _owners_index: dict[tuple[str, str, int], dict[int, L3If]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     # set by agent.pipeline.fib.build: (device, vrf, family) -> entries, longest prefix first
     fib: FibSource | None = None
@@ -112,6 +113,21 @@ class Network:
     def table(self, device: str, vrf: str, af: int) -> list[FibEntry]:
         assert self.fib is not None
         return self.fib.table(device, vrf, af)
+
+    def lookup(self, device: str, vrf: str, af: int, dst: int) -> FibEntry | None:
+        """Longest-prefix match of one address."""
+        assert self.fib is not None
+        return self.fib.lookup(device, vrf, af, dst)
+
+    def owner_of(self, device: str, vrf: str, af: int, dst: int) -> L3If | None:
+        """The up interface of ``device`` in ``vrf`` that owns address ``dst``, if any."""
+        k = (device, vrf, af)
+        index = self._owners_index.get(k)
+        if index is None:
+            index = self._owners_index[k] = {
+                int(a.ip): itf for a, itf in self.owned(device, vrf, af)
+            }
+        return index.get(dst)
 
     def owned(self, device: str, vrf: str, af: int) -> list[tuple[IPIf, L3If]]:
         out: list[tuple[IPIf, L3If]] = []
@@ -123,3 +139,5 @@ class Network:
 
 class FibSource(Protocol):
     def table(self, device: str, vrf: str, af: int) -> list[FibEntry]: ...
+
+    def lookup(self, device: str, vrf: str, af: int, dst: int) -> FibEntry | None: ...

@@ -204,7 +204,7 @@ def drop(engine: Engine, net: Network, k: tuple[object, ...], hit: object) -> li
                 )
             ]
         s = engine.space
-        for rule, region in engine.acls.first_matches(flt.acl):
+        for rule, region in engine.acls.first_matches(str(device), flt.acl):
             if rule is not None and rule.action == "permit":
                 continue
             if (region & hit) == s.false:

@@ -318,11 +318,9 @@ def _packet(flow: r.Flow) -> Packet:
 def _explain(ctx: Context, h: Host, flow: r.Flow) -> Branch | None:
     if h.domain is None:
         return None
-    branches = from_domain(ctx.net, h.domain, _packet(flow))
-    for branch in branches:
-        if branch.success:
-            return branch
-    return branches[0] if branches else None
+    branches = from_domain(ctx.net, h.domain, _packet(flow), first_success=True)
+    successes = [b for b in branches if b.success]
+    return successes[0] if successes else (branches[0] if branches else None)
 
 
 def _port_hops(ctx: Context, h: Host, flow: r.Flow) -> list[r.PathHop]:
