@@ -12,6 +12,7 @@ The normalised form used everywhere in ``agent.endpoints`` is 12 upper-case hex 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Six groups of one or two hex digits with one separator used throughout (``0:1b:c5:0:0:1`` is
 # how BSD/macOS ``arp`` prints), Cisco's three dotted groups of four, or twelve bare digits.
@@ -26,6 +27,7 @@ _GROUP_BIT = 0x01
 _LOCAL_BIT = 0x02
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_mac(text: str) -> str | None:
     """Return ``text`` as 12 upper-case hex digits, or ``None`` if it is not a MAC address.
 

@@ -9,7 +9,7 @@ walk terminates on loops and every packet set is exact (no sampling, no enumerat
 The result is a set of events, each a key and the packet set that reached it:
 
 - ``success``: ``("l2", domain)``, ``("delivered", device, interface)``,
-  ``("accepted", device, interface)``, ``("exits", device, interface, next_hop)``;
+  ``("accepted", device, vrf)``, ``("exits", device, interface, next_hop)``;
 - ``drops``: ``("denied", device, interface, family, direction, acl)``,
   ``("no-route", device, vrf)``, ``("null-routed", device, vrf)``,
   ``("routing-off", device, vrf, family)``;
@@ -29,7 +29,8 @@ from agent.models.device import Unrecognized
 from agent.pipeline.names import key as ifkey
 from agent.pipeline.network import Filter, Hop, L3If, Network
 
-State = tuple[str, str, str | None]  # device, vrf, ingress interface (None: from another VRF)
+# device, vrf, ingress interface; None: the routing state of (device, vrf), after ingress
+State = tuple[str, str, str | None]
 
 
 @dataclass(slots=True)
@@ -170,11 +171,12 @@ class Engine:
         s = self.space
         net = self.net
         device, vrf, in_name = state
-        touch(net.device_uncertain.get(device, []), packets)
         if device in net.opaque:
             return
         itf = net.l3.get((device, in_name)) if in_name else None
         if itf is not None:
+            # ingress: per interface; then the routing state (device, vrf, None), shared by
+            # every ingress interface, so a router reached many ways routes each packet once
             touch(itf.uncertain, packets)
             for af in (4, 6):
                 flt = itf.filters.get((af, "in"))
@@ -187,12 +189,14 @@ class Engine:
                     packets & ~passed,
                 )
                 packets &= passed
-            if packets == s.false:
-                return
+            if packets != s.false:
+                queue.append(((device, vrf, None), packets))
+            return
+        touch(net.device_uncertain.get(device, []), packets)
         owned = self.owned(device, vrf)
         mine = packets & owned
         if mine != s.false:
-            add(out.success, ("accepted", device, in_name or ""), mine)
+            add(out.success, ("accepted", device, vrf), mine)
         packets &= ~owned
         if packets == s.false:
             return

@@ -32,7 +32,7 @@ PROTOCOL_DISTANCE = {
     "rip": 120,
 }
 
-Table = dict[IPNet, tuple[int, str, list[Hop]]]
+Table = dict[IPNet, tuple[int, str, dict[Hop, None]]]  # hops as an ordered set
 Key = tuple[str, str, int]
 
 
@@ -57,12 +57,12 @@ class Fib:
         if done is not None:
             return done
         table = dict(self.base.get(k, {}))
-        table = {p: (d, pr, list(h)) for p, (d, pr, h) in table.items()}
+        table = {p: (d, pr, dict(h)) for p, (d, pr, h) in table.items()}
         if vrf not in self.collected.get(device, set()):
             for group_key, group in self._groups.items():
                 if group_key[1] == vrf and device in group:
                     self._learn(group_key, device, af, table)
-        entries = [FibEntry(p, d, pr, hops) for p, (d, pr, hops) in table.items()]
+        entries = [FibEntry(p, d, pr, list(hops)) for p, (d, pr, hops) in table.items()]
         entries.sort(key=lambda e: (-e.prefix.prefixlen, int(e.prefix.network_address)))
         self._done[k] = entries
         return entries
@@ -150,29 +150,32 @@ class Fib:
         learned = False
         file = self.net.devices[device].file
         for neighbor, pairs in adj.get(device, {}).items():
+            prefixes = [
+                p
+                for origin in reach.get(neighbor, set())
+                for p, fam in originated.get(origin, [])
+                if fam == af
+            ]
+            if not prefixes:
+                continue
             for local, remote in pairs:
                 addrs = remote.v4 if af == 4 else remote.v6
                 mine = local.v4 if af == 4 else local.v6
                 nh = next((a for a in addrs if any(a.ip in m.network for m in mine)), None)
                 if nh is None:
                     continue
-                for origin in reach.get(neighbor, set()):
-                    for prefix, fam in originated.get(origin, []):
-                        if fam != af:
-                            continue
-                        text = (
-                            f"{proto} (approximated) {prefix} via {nh.ip} (learned from {origin})"
-                        )
-                        hop = Hop(
-                            "nexthop",
-                            interface=local.name,
-                            next_hop=str(nh.ip),
-                            vrf=vrf,
-                            approximated=True,
-                            route=Source(file=file, line=0, text=text),
-                        )
-                        _offer(table, prefix, distance, proto, hop)
-                        learned = True
+                text = f"{proto} route via {nh.ip} ({neighbor}), approximated: not simulated"
+                hop = Hop(
+                    "nexthop",
+                    interface=local.name,
+                    next_hop=str(nh.ip),
+                    vrf=vrf,
+                    approximated=True,
+                    route=Source(file=file, line=0, text=text),
+                )
+                for prefix in prefixes:
+                    _offer(table, prefix, distance, proto, hop)
+                learned = True
         if learned:
             self.net.approximated.add((device, vrf))
 
@@ -268,9 +271,9 @@ def _reach_without(
 def _offer(table: Table, prefix: IPNet, distance: int, protocol: str, hop: Hop) -> None:
     current = table.get(prefix)
     if current is None or distance < current[0]:
-        table[prefix] = (distance, protocol, [hop])
-    elif distance == current[0] and hop not in current[2]:
-        current[2].append(hop)
+        table[prefix] = (distance, protocol, {hop: None})
+    elif distance == current[0]:
+        current[2][hop] = None
 
 
 def _iface(net: Network, device: str, name: str | None) -> L3If | None:
