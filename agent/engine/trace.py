@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from agent.engine.acl import Packet, evaluate
-from agent.pipeline.network import FibEntry, Filter, Hop, Network
+from agent.pipeline.network import FibEntry, Filter, Hop, L3If, Network
 
 
 @dataclass(slots=True)
@@ -172,13 +172,9 @@ class _Walk:
             return [Branch(steps, "uncertain", why)]
         itf = net.l3.get((device, ingress)) if ingress else None
         if itf is not None:
-            flt = itf.filters.get((packet.af, "in"))
-            if flt is not None:
-                dec = decide(net, device, flt, packet)
-                step.filters.append(dec)
-                if dec.action != "permit":
-                    where = f"{flt.binding.name} in on {itf.name}"
-                    return [Branch(steps, "denied-in", where, dec.file, dec.line, dec.text)]
+            denied = self.filter(device, itf, "in", steps)
+            if denied is not None:
+                return [denied]
         owner = net.owner_of(device, vrf, packet.af, packet.dst)
         if owner is not None:
             return [
@@ -200,10 +196,23 @@ class _Walk:
             out.extend(self.hop(device, vrf, hop, entry, steps))
         return out
 
+    def filter(self, device: str, itf: L3If, direction: str, steps: list[Step]) -> Branch | None:
+        """Apply the interface's filter for this direction to the last step: the branch that
+        ends there if it denies, else None."""
+        flt = itf.filters.get((self.packet.af, direction))
+        if flt is None:
+            return None
+        dec = decide(self.net, device, flt, self.packet)
+        steps[-1].filters.append(dec)
+        if dec.action == "permit":
+            return None
+        where = f"{flt.binding.name} {direction} on {itf.name}"
+        return Branch(steps, f"denied-{direction}", where, dec.file, dec.line, dec.text)
+
     def hop(
         self, device: str, vrf: str, hop: Hop, entry: FibEntry, steps: list[Step]
     ) -> list[Branch | _Next]:
-        net, packet = self.net, self.packet
+        net = self.net
         base = steps[-1]
         step = Step(base.device, base.ingress, vrf=vrf, filters=list(base.filters))
         step.route = f"{entry.prefix} {entry.protocol}" + (
@@ -226,13 +235,9 @@ class _Walk:
         if egress is None:
             return [Branch(here, "no-route", f"egress {hop.interface} not usable")]
         step.egress = egress.name
-        flt = egress.filters.get((packet.af, "out"))
-        if flt is not None:
-            dec = decide(net, device, flt, packet)
-            step.filters.append(dec)
-            if dec.action != "permit":
-                where = f"{flt.binding.name} out on {egress.name}"
-                return [Branch(here, "denied-out", where, dec.file, dec.line, dec.text)]
+        denied = self.filter(device, egress, "out", here)
+        if denied is not None:
+            return [denied]
         if hop.kind in ("connected", "exit"):
             return [Branch(here, "delivered", f"{device} {egress.name} delivers to its subnet")]
         domain = egress.domain
