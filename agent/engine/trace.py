@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from agent.engine.acl import Packet, evaluate
@@ -139,7 +140,7 @@ class _Walk:
         self.net = net
         self.packet = packet
 
-    def run(self, starts: list[State], first_success: bool) -> list[Branch]:
+    def run(self, starts: Sequence[State], first_success: bool) -> list[Branch]:
         seen: set[State] = set()
         queue: deque[_Next] = deque(_Next(st, []) for st in starts)
         out: list[Branch] = []
