@@ -165,3 +165,16 @@ def test_text_trace_and_cameras(run) -> None:  # type: ignore[no-untyped-def]
         and "Flagged cameras" in proc.stdout
         and "Other endpoints" in proc.stdout
     )
+
+
+def test_same_input_gives_a_byte_identical_report(run) -> None:  # type: ignore[no-untyped-def]
+    first = run("verify", str(CAMPUS), "--format", "json").stdout
+    second = subprocess.run(
+        [sys.executable, "-m", "agent", "verify", str(CAMPUS), "--format", "json"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert first == second
