@@ -92,6 +92,15 @@ class AclBinding(Frozen):
     src: Source
 
 
+class Relay(Frozen):
+    """A DHCP relay target (``ip helper-address``): the router forwards clients' DHCP
+    broadcasts to ``address`` (UDP 67)."""
+
+    address: str
+    vrf: str | None = None  # None: the interface's VRF
+    src: Source
+
+
 class Interface(Frozen):
     name: str
     kind: Literal[
@@ -113,6 +122,7 @@ class Interface(Frozen):
     acl6_out: AclBinding | None = None
     # routing protocols enabled directly on the interface (``ip ospf 1 area 0``), as "ospf 1"
     routing: list[str] = Field(default_factory=list)
+    relays: list[Relay] = Field(default_factory=list)
     src: Source
 
 

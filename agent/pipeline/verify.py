@@ -239,6 +239,7 @@ def _camera(
             violations.append(_violation(ctx, h, name, certain, out, certain=True))
         else:
             violations.append(_violation(ctx, h, name, hit, out, certain=False))
+    violations.extend(_relays(ctx, h, cores, allowed))
     uncertain = _uncertain(ctx, h, out, src & core_any & ~allowed)
     proven = any(v.certain for v in violations)
     stops = [] if violations else _stops(ctx, h, out, src & core_any & ~allowed)
@@ -246,6 +247,73 @@ def _camera(
         "reachable" if proven else "inconclusive" if uncertain or violations else "isolated"
     )
     return r.Camera(**base, status=status, violations=violations, stops=stops, uncertain=uncertain)
+
+
+DHCP_DISCOVER = ("0.0.0.0", "255.255.255.255", 68, 67)
+
+
+def _relays(ctx: Context, h: Host, cores: dict[str, Bdd], allowed: Bdd) -> list[r.Violation]:
+    """DHCP relay: a router on the camera's segment with ``ip helper-address`` re-sends the
+    camera's DHCP broadcasts (UDP 67) to the helper. A helper inside a core network is a flow
+    from the camera into it (unless allowed), whatever the ACLs further on: the router sends it
+    as its own packet."""
+    s = ctx.engine.space
+    out: list[r.Violation] = []
+    src_ip = h.ipv4[0] if h.ipv4 else "0.0.0.0"
+    discover = Packet.of(
+        DHCP_DISCOVER[0], DHCP_DISCOVER[1], 17, sport=DHCP_DISCOVER[2], dport=DHCP_DISCOVER[3]
+    )
+    port_hops = _port_hops(ctx, h, None, discover)
+    if any(f.action != "permit" for hop in port_hops for f in hop.filters):
+        return out
+    for itf in ctx.net.domain_l3.get(h.domain, []) if h.domain is not None else []:
+        cfg = ctx.net.devices[itf.device].interfaces.get(itf.name)
+        if cfg is None or not cfg.relays:
+            continue
+        flt = itf.filters.get((4, "in"))
+        decisions = [decide(ctx.net, itf.device, flt, discover)] if flt is not None else []
+        if any(d.action != "permit" for d in decisions):
+            continue
+        for relay in cfg.relays:
+            point = s.host("dst", relay.address) & s.protocol(17) & s.bits("dport", 67, 0xFFFF)
+            point &= s.host("src", src_ip) & ~s.bits("frag", 1, 1)
+            for name, core in cores.items():
+                hit = point & core & ~allowed
+                if hit == s.false:
+                    continue
+                boxes, _ = s.to_boxes(hit)
+                hop = r.PathHop(
+                    device=itf.device,
+                    vrf=itf.vrf,
+                    in_=itf.name,
+                    filters=[r.FilterHit(**render.decision(d)) for d in decisions],
+                    route=relay.src.text,
+                    route_file=relay.src.file,
+                    route_line=relay.src.line,
+                )
+                out.append(
+                    r.Violation(
+                        core=name,
+                        space=[render.box(b, include_src=True) for b in boxes],
+                        flows=[
+                            r.Flow(
+                                src=src_ip,
+                                dst=relay.address,
+                                protocol="udp",
+                                src_port=68,
+                                dst_port=67,
+                            )
+                        ],
+                        path=[*port_hops, hop],
+                        disposition="relayed",
+                        disposition_detail=(
+                            f"{itf.device} {itf.name} relays the camera's DHCP broadcasts to "
+                            f"{relay.address} (ip helper-address); allow udp/67 to it in the "
+                            "policy if that is intended"
+                        ),
+                    )
+                )
+    return out
 
 
 def _ipv6_sources(ctx: Context, h: Host) -> list[str]:
@@ -323,14 +391,18 @@ def _explain(ctx: Context, h: Host, flow: r.Flow) -> Branch | None:
     return successes[0] if successes else (branches[0] if branches else None)
 
 
-def _port_hops(ctx: Context, h: Host, flow: r.Flow) -> list[r.PathHop]:
+def _port_hops(
+    ctx: Context, h: Host, flow: r.Flow | None, packet: Packet | None = None
+) -> list[r.PathHop]:
+    """The camera's access port as the first hop, with its inbound port ACL decisions."""
     if not h.edges:
         return []
     dev, itf = h.edges[0]
+    pkt = packet if packet is not None else _packet(flow) if flow is not None else None
     filters = []
     for flt in ctx.net.port_filters.get((dev, itf), []):
-        dec = decide(ctx.net, dev, flt, _packet(flow))
-        filters.append(r.FilterHit(**render.decision(dec)))
+        if pkt is not None:
+            filters.append(r.FilterHit(**render.decision(decide(ctx.net, dev, flt, pkt))))
     return [r.PathHop(device=dev, in_=itf, out=None, filters=filters)]
 
 

@@ -3,28 +3,38 @@
 For every size it generates a synthetic campus (``tests.bench.generate``) into a temporary folder
 outside the repository, then measures in a fresh Python process (so peak memory is per size):
 
-- ``prepare`` (load + parse + assemble, with the three stages split) and ``verify`` times,
+- ``prepare`` (load + parse + assemble, the three stages split) and ``verify`` times, verify
+  split into endpoint discovery and the proofs plus camera results,
 - the JSON rendering of the report (what ``segproof verify --format json`` adds),
 - peak resident memory (``ru_maxrss`` of the child, sampled after each stage),
 - the child's wall clock as the parent sees it (interpreter start and imports included),
 - what was found: devices, parsed ACL entries, cameras and their statuses, compared with what
   the generator intended (the leaking buildings' cameras reachable, every other one isolated).
 
-It prints a markdown table, compares the 500-device run with the targets of the issue and writes
-``bench-out/results.json``. Timings are reported, never asserted. ``--profile [N]`` runs
-cProfile over prepare + verify for one size (500 by default) in another fresh process and prints
-the 30 functions with the largest cumulative time (the full listing goes to
-``bench-out/profile-N.txt``, the raw stats to ``bench-out/profile-N.prof``).
+A watchdog stops a child that runs longer than ``--timeout`` or grows beyond ``--max-rss``
+(the machine is shared); its row then keeps what was measured before (the prepare figures) and
+says why it stopped. It prints a markdown table, compares the 500-device run with the targets of
+the issue and writes ``bench-out/results.json``. Timings are reported, never asserted.
+
+``--profile [N]`` runs cProfile over prepare + verify for one size (500 by default) in another
+fresh process and prints the 30 functions with the largest cumulative time (the listing by own
+time as well goes to ``bench-out/profile-N.txt``, the raw stats to ``bench-out/profile-N.prof``).
+``--no-leaks`` generates no leaking building (every camera isolated): it measures the proofs
+without the explanation of violations.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
 import platform
+import pstats
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +42,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from tests.bench.generate import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "bench-out"
@@ -43,7 +55,7 @@ TARGET = {
     "rss_mib": 1536.0,
 }
 DEFAULT_SIZES = [50, 200, 500, 1000]
-
+STATUSES = ("reachable", "isolated", "inconclusive")
 
 # -- child side ---------------------------------------------------------------------------------
 
@@ -52,51 +64,77 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
-def _vm_hwm_mib() -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return None
+def emit(event: dict[str, Any]) -> None:
+    """One JSON line on stdout: the parent keeps the last one if it has to stop us."""
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
 
 
 def measure(snapshot: Path, expected_file: Path | None, profile_out: Path | None) -> dict[str, Any]:
-    """Run prepare + verify on ``snapshot`` in this process; return timings and counts."""
+    """Run prepare + verify on ``snapshot`` in this process; ``emit`` the prepare figures as
+    soon as they are known and return everything."""
     t_start = time.perf_counter()
-    rss: dict[str, float] = {"start": _rss_mib()}
-    from agent.pipeline import prepare, verify
+    from agent.pipeline import prepare, verify  # noqa: PLC0415 - the import time is measured
 
-    marks: dict[str, float] = {}
     t_import = time.perf_counter()
-    rss["imports"] = _rss_mib()
+    rss: dict[str, float] = {"imports": _rss_mib()}
+    marks: dict[str, float] = {}
 
     def on_prepare(msg: str) -> None:
-        key = (
-            "load"
-            if msg.startswith("loading")
-            else "parse"
-            if msg.startswith("parsing")
-            else "assemble"
-        )
-        marks.setdefault(key, time.perf_counter())
-        rss[f"before_{key}"] = _rss_mib()
+        stage = msg.split(maxsplit=1)[0]  # loading | parsing | building
+        marks.setdefault(stage, time.perf_counter())
+        rss[f"before_{stage}"] = _rss_mib()
 
     def on_verify(msg: str) -> None:
         if msg.startswith("proving domain"):
-            marks.setdefault("prove", time.perf_counter())
+            marks.setdefault("proving", time.perf_counter())
 
     profiler = None
     if profile_out is not None:
-        import cProfile
-
         profiler = cProfile.Profile()
+
+        def dump_and_exit(_sig: int, _frame: object) -> None:
+            # the watchdog stops us with SIGTERM: keep the profile of what ran so far
+            profiler.disable()
+            profiler.dump_stats(str(profile_out))
+            os._exit(3)
+
+        signal.signal(signal.SIGTERM, dump_and_exit)
         profiler.enable()
     t0 = time.perf_counter()
     ctx = prepare.run(snapshot, progress=on_prepare)
     t1 = time.perf_counter()
     rss["prepare"] = _rss_mib()
+    devices = ctx.parsed.devices
+    parse_start = marks.get("parsing", t0)
+    assemble_start = marks.get("building", t1)
+    seconds = {
+        "imports": t_import - t_start,
+        "load": parse_start - t0,
+        "parse": assemble_start - parse_start,
+        "assemble": t1 - assemble_start,
+        "prepare": t1 - t0,
+    }
+    counts = {
+        "devices": len(devices) + len(ctx.parsed.opaque),
+        "opaque": len(ctx.parsed.opaque),
+        "acl_lines": sum(
+            len(acl.rules)
+            for d in devices.values()
+            for acl in [*d.acls.values(), *d.acls6.values()]
+        ),
+        "config_lines": sum(d.counts.total for d in devices.values()),
+        "unrecognized": sum(len(d.unrecognized) for d in devices.values()),
+    }
+    emit(
+        {
+            "stage": "prepare",
+            **counts,
+            "seconds": dict(seconds),
+            "rss_mib": {**rss, "peak": _rss_mib()},
+        }
+    )
+
     report = verify.run(ctx, progress=on_verify)
     t2 = time.perf_counter()
     rss["verify"] = _rss_mib()
@@ -107,8 +145,7 @@ def measure(snapshot: Path, expected_file: Path | None, profile_out: Path | None
     t3 = time.perf_counter()
     rss["report"] = _rss_mib()
 
-    devices = ctx.parsed.devices
-    statuses = Counter(c.status for c in report.cameras)
+    statuses: Counter[str] = Counter(c.status for c in report.cameras)
     mismatches: list[str] = []
     if expected_file is not None:
         expected = json.loads(expected_file.read_text())
@@ -117,94 +154,117 @@ def measure(snapshot: Path, expected_file: Path | None, profile_out: Path | None
             got = found.get(ip, "missing")
             if got != want:
                 mismatches.append(f"{ip}: {got}, expected {want}")
-    parse_end = marks.get("assemble", t1)
-    load_end = marks.get("parse", parse_end)
-    prove = marks.get("prove", t2)
+    proving = marks.get("proving", t2)
+    seconds.update(
+        {
+            "verify_discover": proving - t1,
+            "verify_prove": t2 - proving,
+            "verify": t2 - t1,
+            "prepare_verify": t2 - t0,
+            "report_json": t3 - t2,
+        }
+    )
     return {
-        "devices": len(devices) + len(ctx.parsed.opaque),
-        "opaque": len(ctx.parsed.opaque),
-        "acl_lines": sum(
-            len(a.rules) for d in devices.values() for a in [*d.acls.values(), *d.acls6.values()]
-        ),
-        "config_lines": sum(d.counts.total for d in devices.values()),
-        "unrecognized": sum(len(d.unrecognized) for d in devices.values()),
+        "stage": "done",
+        **counts,
         "cameras": len(report.cameras),
         "endpoints": len(report.endpoints),
-        "statuses": {k: statuses.get(k, 0) for k in ("reachable", "isolated", "inconclusive")},
+        "statuses": {k: statuses.get(k, 0) for k in STATUSES},
         "verdict": report.verdict,
         "mismatches": len(mismatches),
         "mismatch_examples": mismatches[:10],
         "report_bytes": len(payload),
-        "seconds": {
-            "imports": t_import - t_start,
-            "load": load_end - t0,
-            "parse": parse_end - load_end,
-            "assemble": t1 - parse_end,
-            "prepare": t1 - t0,
-            "verify_discover": prove - t1,
-            "verify_prove": t2 - prove,
-            "verify": t2 - t1,
-            "prepare_verify": t2 - t0,
-            "report_json": t3 - t2,
-        },
+        "seconds": seconds,
         "rss_mib": {**rss, "peak": _rss_mib()},
-        "vm_hwm_mib": _vm_hwm_mib(),
     }
 
 
 # -- parent side --------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, Any]:
-    mem = None
+def _first(path: str, prefix: str) -> str | None:
     try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(prefix):
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    cpu = platform.processor()
+    return None
+
+
+def code_version() -> str | None:
+    """The commit, with ``+changes`` when ``agent/`` differs from it (read-only git calls)."""
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    commit = None
-    try:
-        commit = (
-            subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout.strip()
-            or None
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        dirty = subprocess.run(
+            ["git", "diff", "--quiet", "HEAD", "--", "agent"], cwd=ROOT, check=False
         )
     except OSError:
-        pass
+        return None
+    commit = head.stdout.strip()
+    return f"{commit}+changes" if commit and dirty.returncode == 1 else commit or None
+
+
+def machine() -> dict[str, Any]:
+    mem = _first("/proc/meminfo", "MemTotal")
     return {
         "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gib": mem,
+        "cpu": _first("/proc/cpuinfo", "model name") or platform.processor(),
+        "memory_gib": round(int(mem.split()[0]) / 2**20, 1) if mem else None,
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "commit": commit,
+        "load_average": list(os.getloadavg()),
     }
 
 
-def _child(args: list[str], timeout: float) -> tuple[dict[str, Any], float]:
+def _vm_rss_mib(pid: int) -> float:
+    value = _first(f"/proc/{pid}/status", "VmRSS")
+    return int(value.split()[0]) / 1024.0 if value else 0.0
+
+
+def run_child(args: list[str], timeout: float, max_rss: float) -> dict[str, Any]:
+    """Run one measuring child under the watchdog; the result is its last JSON line plus
+    ``wall_seconds`` and ``stopped`` (None, or why the watchdog stopped it)."""
     cmd = [sys.executable, "-m", "tests.bench.run", "--child", *args]
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1]), wall
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, text=True)
+        stopped = None
+        seen = 0.0
+        while proc.poll() is None:
+            seen = max(seen, _vm_rss_mib(proc.pid))
+            elapsed = time.perf_counter() - t0
+            if seen > max_rss:
+                stopped = f"stopped: RSS above {max_rss:.0f} MiB after {elapsed:.0f} s"
+            elif elapsed > timeout:
+                stopped = f"stopped: still running after {timeout:.0f} s (RSS {seen:.0f} MiB)"
+            if stopped:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                break
+            time.sleep(0.1)
+        wall = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        lines = [line for line in out.read().splitlines() if line.startswith("{")]
+        stderr = err.read()
+    if not stopped and proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(lines[-1]) if lines else {"stage": "none"}
+    result["wall_seconds"] = wall
+    result["stopped"] = stopped
+    result["watchdog_peak_rss_mib"] = seen
+    return result
 
 
 def _folder(base: Path | None, size: int) -> tuple[Path, Path | None]:
@@ -224,20 +284,16 @@ def _folder(base: Path | None, size: int) -> tuple[Path, Path | None]:
     return folder, None
 
 
-def bench_size(
-    size: int, seed: int, keep: Path | None, timeout: float, profile: bool
-) -> dict[str, Any]:
-    from tests.bench.generate import generate
-
-    folder, tmp = _folder(keep, size)
+def bench_size(size: int, args: argparse.Namespace, profile: bool) -> dict[str, Any]:
+    folder, tmp = _folder(args.keep, size)
+    expected = (tmp or folder.parent) / f".expected-{size}.json"
     try:
         t0 = time.perf_counter()
-        summary = generate(size, folder, seed)
+        summary = generate(size, folder, args.seed, leaks=not args.no_leaks)
         gen_seconds = time.perf_counter() - t0
-        expected = folder.parent / f"expected-{size}.json"
         expected.write_text(json.dumps(summary.expected))
         snapshot_bytes = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-        result, wall = _child([str(folder), "--expected", str(expected)], timeout)
+        result = run_child([str(folder), "--expected", str(expected)], args.timeout, args.max_rss)
         row: dict[str, Any] = {
             "size": size,
             "generated": {
@@ -250,37 +306,58 @@ def bench_size(
                 "snapshot_mib": round(snapshot_bytes / 2**20, 1),
                 "seconds": round(gen_seconds, 2),
             },
-            "wall_seconds": wall,
             **result,
         }
         if profile:
             OUT.mkdir(exist_ok=True)
             prof = OUT / f"profile-{size}.prof"
-            _child([str(folder), "--profile-out", str(prof)], timeout)
-            row["profile"] = str(prof.relative_to(ROOT))
+            prof.unlink(missing_ok=True)
+            done = run_child([str(folder), "--profile-out", str(prof)], args.timeout, args.max_rss)
+            row["profile"] = str(prof) if prof.is_file() else None
+            row["profile_stopped"] = done["stopped"]
         return row
     finally:
+        expected.unlink(missing_ok=True)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        elif keep is not None:
-            (folder.parent / f"expected-{size}.json").unlink(missing_ok=True)
+
+
+def _cell(row: dict[str, Any], *keys: str, fmt: str = "{:.2f}") -> str:
+    value: Any = row
+    for k in keys:
+        value = value.get(k) if isinstance(value, dict) else None
+    return "—" if value is None else fmt.format(value)
 
 
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
-        "| devices | ACL lines | cameras | endpoints | load s | parse s | assemble s | verify s "
-        "| parse+verify s | wall s | peak RSS MiB | reachable | isolated | inconclusive |"
+        "| devices | ACL lines | cameras | endpoints | load s | parse s | assemble s "
+        "| prepare s | verify s | parse+verify s | wall s | peak RSS MiB "
+        "| reachable | isolated | inconclusive |"
     )
     lines = [head, "|" + "---:|" * (head.count("|") - 1)]
     for r in rows:
-        s = r["seconds"]
-        st = r["statuses"]
-        lines.append(
-            f"| {r['devices']} | {r['acl_lines']:,} | {r['cameras']:,} | {r['endpoints']:,} "
-            f"| {s['load']:.2f} | {s['parse']:.2f} | {s['assemble']:.2f} | {s['verify']:.2f} "
-            f"| {s['prepare_verify']:.2f} | {r['wall_seconds']:.2f} | {r['rss_mib']['peak']:.0f} "
-            f"| {st['reachable']:,} | {st['isolated']:,} | {st['inconclusive']:,} |"
-        )
+        done = r["stage"] == "done"
+        gen = r["generated"]
+        st = r.get("statuses", {})
+        peak = r.get("rss_mib", {}).get("peak") if done else r["watchdog_peak_rss_mib"]
+        stop = "" if done else f" ({r['stopped'] or 'failed'})"
+        cells = [
+            str(r.get("devices", gen["devices"])),
+            f"{r.get('acl_lines', gen['acl_lines']):,}",
+            f"{r['cameras']:,}" if done else f"{gen['cameras']:,} generated",
+            f"{r['endpoints']:,}" if done else "—",
+            _cell(r, "seconds", "load"),
+            _cell(r, "seconds", "parse"),
+            _cell(r, "seconds", "assemble"),
+            _cell(r, "seconds", "prepare"),
+            _cell(r, "seconds", "verify") if done else f"did not finish{stop}",
+            _cell(r, "seconds", "prepare_verify") if done else "—",
+            f"{r['wall_seconds']:.2f}",
+            f"{peak:.0f}" + ("" if done else "+"),
+            *(f"{st[k]:,}" if done else "—" for k in STATUSES),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -289,54 +366,52 @@ def verdict_lines(rows: list[dict[str, Any]]) -> list[str]:
     for r in rows:
         if r["size"] != TARGET["devices"]:
             continue
+        if r["stage"] != "done":
+            out.append(
+                f"target ({TARGET['devices']} devices): MISSED, verify did not finish "
+                f"({r['stopped']}); prepare took {_cell(r, 'seconds', 'prepare')} s"
+            )
+            continue
         secs = r["seconds"]["prepare_verify"]
         rss = r["rss_mib"]["peak"]
-        ok_t = secs < TARGET["seconds"]
-        ok_m = rss < TARGET["rss_mib"]
+        ok_t = "met" if secs < TARGET["seconds"] else "MISSED"
+        ok_m = "met" if rss < TARGET["rss_mib"] else "MISSED"
         out.append(
             f"target ({TARGET['devices']} devices, {TARGET['acl_lines']:,} ACL lines, "
             f"{TARGET['cameras']:,} cameras): parse + verify {secs:.1f} s "
-            f"(< {TARGET['seconds']:.0f} s: {'met' if ok_t else 'MISSED'}), peak RSS {rss:.0f} MiB "
-            f"(< {TARGET['rss_mib']:.0f} MiB: {'met' if ok_m else 'MISSED'}); "
-            f"workload {r['acl_lines']:,} ACL lines, {r['cameras']:,} cameras"
+            f"(< {TARGET['seconds']:.0f} s: {ok_t}), "
+            f"peak RSS {rss:.0f} MiB (< {TARGET['rss_mib']:.0f} MiB: {ok_m}); "
+            f"measured workload {r['acl_lines']:,} ACL lines, {r['cameras']:,} cameras"
         )
     for r in rows:
-        if r["mismatches"]:
+        if r.get("mismatches"):
+            examples = "; ".join(r["mismatch_examples"][:3])
             out.append(
                 f"{r['size']} devices: {r['mismatches']} cameras differ from the generator's "
-                f"intent, e.g. {'; '.join(r['mismatch_examples'][:3])}"
+                f"intent, e.g. {examples}"
             )
-        if (
-            r["devices"] != r["generated"]["devices"]
-            or r["acl_lines"] != r["generated"]["acl_lines"]
-        ):
+        gen = r["generated"]
+        if "devices" in r and (r["devices"], r["acl_lines"]) != (gen["devices"], gen["acl_lines"]):
             out.append(
-                f"{r['size']} devices: parsed {r['devices']} devices / {r['acl_lines']} ACL entries, "
-                f"generated {r['generated']['devices']} / {r['generated']['acl_lines']}"
+                f"{r['size']} devices: parsed {r['devices']} devices / {r['acl_lines']} ACL "
+                f"entries, generated {gen['devices']} / {gen['acl_lines']}"
             )
     return out
 
 
 def print_profile(prof: Path, size: int) -> None:
-    import io
-    import pstats
-
-    text = io.StringIO()
-    stats = pstats.Stats(str(prof), stream=text)
-    stats.strip_dirs().sort_stats("cumulative").print_stats(30)
-    top_cum = text.getvalue()
-    text = io.StringIO()
-    stats.stream = text
-    stats.sort_stats("tottime").print_stats(30)
-    top_tot = text.getvalue()
+    listing = {}
+    for order in ("cumulative", "tottime"):
+        text = io.StringIO()
+        pstats.Stats(str(prof), stream=text).sort_stats(order).print_stats(30)
+        listing[order] = text.getvalue()
     (OUT / f"profile-{size}.txt").write_text(
-        f"# cProfile of prepare + verify, {size} devices\n\n## cumulative\n{top_cum}\n## tottime\n{top_tot}"
+        f"# cProfile of prepare + verify, {size} devices\n\n"
+        f"## by cumulative time\n{listing['cumulative']}\n## by own time\n{listing['tottime']}"
     )
-    print(
-        f"\n## cProfile, {size} devices: top 30 by cumulative time "
-        f"(bench-out/profile-{size}.txt also lists the top 30 by own time)\n"
-    )
-    print(top_cum)
+    print(f"\n## cProfile, {size} devices: top 30 by cumulative time")
+    print(f"## (bench-out/profile-{size}.txt also lists the top 30 by own time)\n")
+    print(listing["cumulative"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -354,17 +429,23 @@ def main(argv: list[str] | None = None) -> int:
         nargs="?",
         const=TARGET["devices"],
         metavar="N",
-        help="also cProfile one size (default 500)",
+        help="cProfile one size (500)",
+    )
+    parser.add_argument(
+        "--no-leaks", action="store_true", help="no leaking building: every camera isolated"
     )
     parser.add_argument("--out", type=Path, default=OUT / "results.json")
-    parser.add_argument("--timeout", type=float, default=3600.0, help="per child process, seconds")
+    parser.add_argument("--timeout", type=float, default=600.0, help="per child process, seconds")
+    parser.add_argument(
+        "--max-rss", type=float, default=4096.0, metavar="MIB", help="per child process"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--expected", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child is not None:
-        print(json.dumps(measure(args.child, args.expected, args.profile_out)))
+        emit(measure(args.child, args.expected, args.profile_out))
         return 0
 
     sizes = list(args.sizes)
@@ -373,37 +454,48 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
     rows = []
+    version = code_version()
     for size in sizes:
         print(f"-- {size} devices: generating and measuring ...", file=sys.stderr, flush=True)
-        row = bench_size(size, args.seed, args.keep, args.timeout, profile=size == args.profile)
-        s = row["seconds"]
+        row = bench_size(size, args, profile=size == args.profile)
         print(
-            f"   prepare {s['prepare']:.2f} s, verify {s['verify']:.2f} s, "
-            f"peak {row['rss_mib']['peak']:.0f} MiB",
+            f"   prepare {_cell(row, 'seconds', 'prepare')} s, "
+            f"verify {_cell(row, 'seconds', 'verify')} s, "
+            f"peak {_cell(row, 'rss_mib', 'peak', fmt='{:.0f}')} MiB"
+            + (f", {row['stopped']}" if row["stopped"] else ""),
             file=sys.stderr,
             flush=True,
         )
         rows.append(row)
     info = machine()
+    info["code"] = version
+    if code_version() != version:
+        info["code"] = f"{version} -> {code_version()}"
+        print(f"warning: the code changed during the run ({info['code']})", file=sys.stderr)
     print(
         f"\nmachine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']} GiB, "
-        f"Python {info['python']}, commit {info['commit']}\n"
+        f"Python {info['python']}, load average {info['load_average'][0]:.2f}; "
+        f"code {info['code']}" + (", no leaking buildings" if args.no_leaks else "") + "\n"
     )
     print(table([r for r in rows if r["size"] in args.sizes]))
     print()
     for line in verdict_lines(rows):
         print(line)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps(
-            {"machine": info, "target": TARGET, "seed": args.seed, "results": rows}, indent=2
-        )
-        + "\n"
-    )
+    doc = {
+        "machine": info,
+        "target": TARGET,
+        "seed": args.seed,
+        "leaks": not args.no_leaks,
+        "results": rows,
+    }
+    args.out.write_text(json.dumps(doc, indent=2) + "\n")
     print(f"\nresults: {args.out}")
     for row in rows:
-        if "profile" in row:
-            print_profile(ROOT / row["profile"], row["size"])
+        if row.get("profile"):
+            print_profile(Path(row["profile"]), row["size"])
+        elif "profile" in row:
+            print(f"\nno profile for {row['size']} devices: {row['profile_stopped']}")
     return 0
 
 

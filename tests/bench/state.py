@@ -1,14 +1,12 @@
-"""State tables of the synthetic campus, as NAPALM returns them: ``arp`` (get_arp_table), ``mac``
-(get_mac_address_table) and ``lldp`` (get_lldp_neighbors), for every device."""
+"""State tables of the synthetic campus as NAPALM returns them: ``arp`` (get_arp_table), ``mac``
+(get_mac_address_table) and ``lldp`` (get_lldp_neighbors, both ends of every link)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tests.bench.configs import DC_SUBNETS, abbrev, routed_ports, svis
-
-if TYPE_CHECKING:
-    from tests.bench.generate import Access, Building, Campus, Endpoint
+from tests.bench.model import MGMT_VLAN, Access, Building, Campus
 
 FW_MAC = "B4:0C:25:E0:10:11"  # Palo Alto Networks
 EOS_LAST_MOVE = 1763372100.0
@@ -16,7 +14,7 @@ EOS_LAST_MOVE = 1763372100.0
 Tables = dict[str, Any]
 
 
-def _mac_row(mac: str, interface: str, vlan: int, eos: bool) -> dict[str, Any]:
+def _mac(mac: str, interface: str, vlan: int, eos: bool) -> dict[str, Any]:
     return {
         "mac": mac,
         "interface": interface,
@@ -28,7 +26,7 @@ def _mac_row(mac: str, interface: str, vlan: int, eos: bool) -> dict[str, Any]:
     }
 
 
-def _arp_row(interface: str, mac: str, ip: str, age: float) -> dict[str, Any]:
+def _arp(interface: str, mac: str, ip: str, age: float) -> dict[str, Any]:
     return {"interface": interface, "mac": mac, "ip": ip, "age": age}
 
 
@@ -36,41 +34,30 @@ def _lldp_port(platform: str, name: str) -> str:
     return name if platform == "arista_eos" else abbrev(name)
 
 
-def _platform(campus: Campus, device: str) -> str:
-    for bld in campus.buildings:
-        if bld.dist == device:
-            return bld.platform
-    return "cisco_ios"
-
-
 def _access(acc: Access, bld: Building) -> Tables:
-    vlans = [20, 40, *([50] if bld.printers is not None else []), 99]
-    mac = [_mac_row(ep.mac, abbrev(ep.port), ep.vlan, False) for ep in acc.endpoints]
+    """Edge ports, then what the uplink trunk learns: the distribution's SVIs and the hosts
+    and management addresses of the building's other access switches."""
+    mac = [_mac(ep.mac, abbrev(ep.port), ep.vlan, False) for ep in acc.endpoints]
     up = abbrev(acc.uplink)
-    mac += [_mac_row(bld.mac, up, vid, False) for vid in vlans]
+    mac += [_mac(bld.mac, up, vid, False) for vid in bld.vlans]
     for other in bld.accesses:
-        if other is acc:
-            continue
-        mac.append(_mac_row(other.mac, up, 99, False))
-        mac += [_mac_row(ep.mac, up, ep.vlan, False) for ep in other.endpoints]
+        if other is not acc:
+            mac.append(_mac(other.mac, up, MGMT_VLAN, False))
+            mac += [_mac(ep.mac, up, ep.vlan, False) for ep in other.endpoints]
     gateway = str(bld.mgmt.network_address + 1)
+    neighbour = {"hostname": bld.dist, "port": _lldp_port(bld.platform, acc.dist_port)}
     return {
-        "arp": [
-            _arp_row("Vlan99", acc.mac, acc.mgmt_ip, -1.0),
-            _arp_row("Vlan99", bld.mac, gateway, 0.0),
-        ],
+        "arp": [_arp("Vlan99", acc.mac, acc.mgmt_ip, -1.0), _arp("Vlan99", bld.mac, gateway, 0.0)],
         "mac": mac,
-        "lldp": {
-            acc.uplink: [{"hostname": bld.dist, "port": _lldp_port(bld.platform, acc.dist_port)}]
-        },
+        "lldp": {acc.uplink: [neighbour]},
     }
 
 
 def _dist(bld: Building, campus: Campus) -> Tables:
     eos = bld.platform == "arista_eos"
     arp = [
-        _arp_row(f"Vlan{vid}", bld.mac, str(net.network_address + 1), -1.0)
-        for vid, net, _d, _a in svis(bld)
+        _arp(f"Vlan{vid}", bld.mac, str(net.network_address + 1), -1.0)
+        for vid, net, *_ in svis(bld)
     ]
     mac = []
     lldp: dict[str, list[dict[str, str]]] = {}
@@ -78,39 +65,40 @@ def _dist(bld: Building, campus: Campus) -> Tables:
     for acc in bld.accesses:
         down = acc.dist_port if eos else abbrev(acc.dist_port)
         lldp[acc.dist_port] = [{"hostname": acc.name, "port": abbrev(acc.uplink)}]
-        arp.append(_arp_row("Vlan99", acc.mac, acc.mgmt_ip, float(k % 17)))
-        mac.append(_mac_row(acc.mac, down, 99, eos))
+        arp.append(_arp("Vlan99", acc.mac, acc.mgmt_ip, float(k % 17)))
+        mac.append(_mac(acc.mac, down, MGMT_VLAN, eos))
         for ep in acc.endpoints:
             k += 1
-            arp.append(_arp_row(f"Vlan{ep.vlan}", ep.mac, ep.ip, float(k % 29)))
-            mac.append(_mac_row(ep.mac, down, ep.vlan, eos))
+            arp.append(_arp(f"Vlan{ep.vlan}", ep.mac, ep.ip, float(k % 29)))
+            mac.append(_mac(ep.mac, down, ep.vlan, eos))
     for u in routed_ports(campus.links, bld.dist):
-        arp.append(_arp_row(u.name, campus.macs[u.peer], u.peer_ip, float(k % 7)))
-        lldp[u.name] = [
-            {"hostname": u.peer, "port": _lldp_port(_platform(campus, u.peer), u.peer_port)}
-        ]
+        arp.append(_arp(u.name, campus.macs[u.peer], u.peer_ip, float(k % 7)))
+        port = _lldp_port(campus.platform(u.peer), u.peer_port)
+        lldp[u.name] = [{"hostname": u.peer, "port": port}]
     return {"arp": arp, "mac": mac, "lldp": lldp}
 
 
-def _routed(name: str, campus: Campus, extra_arp: list[dict[str, Any]]) -> Tables:
-    arp = list(extra_arp)
+def _routed(name: str, campus: Campus, arp: list[dict[str, Any]]) -> Tables:
+    """ARP and LLDP of the routed links of a core or of the DC switch."""
     lldp: dict[str, list[dict[str, str]]] = {}
     for i, u in enumerate(routed_ports(campus.links, name)):
-        arp.append(_arp_row(u.name, campus.macs[name], u.ip, -1.0))
-        arp.append(_arp_row(u.name, campus.macs.get(u.peer, FW_MAC), u.peer_ip, float(i % 23)))
-        port_text = (
-            u.peer_port if u.peer == "fw1" else _lldp_port(_platform(campus, u.peer), u.peer_port)
-        )
-        lldp[u.name] = [{"hostname": u.peer, "port": port_text}]
+        arp.append(_arp(u.name, campus.macs[name], u.ip, -1.0))
+        arp.append(_arp(u.name, campus.macs.get(u.peer, FW_MAC), u.peer_ip, float(i % 23)))
+        port = u.peer_port if u.peer == "fw1" else _lldp_port(campus.platform(u.peer), u.peer_port)
+        lldp[u.name] = [{"hostname": u.peer, "port": port}]
     return {"arp": arp, "lldp": lldp}
 
 
-def _dc(campus: Campus, eps: list[Endpoint]) -> Tables:
-    gw = {vid: text.rsplit(".", 1)[0] + ".1" for vid, text in DC_SUBNETS.items()}
-    arp = [_arp_row(f"Vlan{vid}", campus.macs["dc1"], ip, -1.0) for vid, ip in gw.items()]
-    arp += [_arp_row(f"Vlan{ep.vlan}", ep.mac, ep.ip, float(i % 11)) for i, ep in enumerate(eps)]
+def _dc(campus: Campus) -> Tables:
+    own = campus.macs["dc1"]
+    arp = [
+        _arp(f"Vlan{vid}", own, str(net.network_address + 1), -1.0)
+        for vid, net in DC_SUBNETS.items()
+    ]
+    eps = campus.dc_endpoints
+    arp += [_arp(f"Vlan{ep.vlan}", ep.mac, ep.ip, float(i % 11)) for i, ep in enumerate(eps)]
     tables = _routed("dc1", campus, arp)
-    tables["mac"] = [_mac_row(ep.mac, abbrev(ep.port), ep.vlan, False) for ep in eps]
+    tables["mac"] = [_mac(ep.mac, abbrev(ep.port), ep.vlan, False) for ep in eps]
     return tables
 
 
@@ -118,7 +106,7 @@ def tables(campus: Campus) -> dict[str, Tables]:
     out: dict[str, Tables] = {}
     for name in ("core1", "core2"):
         out[name] = {**_routed(name, campus, []), "mac": []}
-    out["dc1"] = _dc(campus, campus.dc_endpoints)
+    out["dc1"] = _dc(campus)
     for bld in campus.buildings:
         out[bld.dist] = _dist(bld, campus)
         for acc in bld.accesses:

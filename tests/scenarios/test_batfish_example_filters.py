@@ -66,7 +66,9 @@ def test_3_only_10_10_10_42_is_denied_dns_by_460(space: Space) -> None:
     denied = query & ~comp.permitted("current", a)
     assert (denied & ~space.prefix("src", "10.10.10.42/32")) == space.false
     assert denied != space.false
-    regions = {rule.seq: region for rule, region in comp.first_matches("current", a) if rule is not None}
+    regions = {
+        rule.seq: region for rule, region in comp.first_matches("current", a) if rule is not None
+    }
     assert (denied & ~regions[460]) == space.false
 
 

@@ -14,7 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent.models.device import AclBinding, IfAddress, Interface, Source, Switchport, vlan_ranges
+from agent.models.device import (
+    AclBinding,
+    IfAddress,
+    Interface,
+    Relay,
+    Source,
+    Switchport,
+    vlan_ranges,
+)
 from agent.vendors.ioslike import addr
 from agent.vendors.ioslike.blocks import Node
 from agent.vendors.ioslike.context import Ctx
@@ -41,6 +49,7 @@ class IfDraft:
     channel_group: str | None = None
     bindings: dict[str, AclBinding] = field(default_factory=dict)
     routing: list[str] = field(default_factory=list)
+    relays: list[Relay] = field(default_factory=list)
 
 
 _UNREC_WHY: dict[tuple[str, ...], str] = {
@@ -49,7 +58,6 @@ _UNREC_WHY: dict[tuple[str, ...], str] = {
     ("ipv6", "policy"): "policy-based routing not modelled",
     ("ip", "verify", "unicast"): "unicast RPF not modelled",
     ("ipv6", "verify", "unicast"): "unicast RPF not modelled",
-    ("ip", "helper-address"): "DHCP/UDP relay forwards broadcasts; not modelled",
     ("ip", "unnumbered"): "unnumbered interface: address borrowed; not modelled",
     ("ip", "directed-broadcast"): "directed broadcast forwarding not modelled",
     ("zone-member",): "zone-based firewall not modelled",
@@ -183,6 +191,8 @@ def _l3(node: Node, words: list[str], d: IfDraft, ctx: Ctx) -> str | bool | None
         d.routing.append("isis" if n == 3 else f"isis {words[3]}")
     elif w0 == "isis" and w1 == "enable" and n == 3:
         d.routing.append(f"isis {words[2]}")
+    elif w0 == "ip" and w1 == "helper-address" and n >= 3:
+        return _relay(node, words[2:], d, ctx)
     elif w0 in ("ip", "ipv6") and w1 == "virtual-router" and n >= 3:
         pass  # EOS VARP: a shared gateway address inside the interface subnet
     else:
@@ -190,6 +200,29 @@ def _l3(node: Node, words: list[str], d: IfDraft, ctx: Ctx) -> str | bool | None
     if d.routing:
         d.routing = list(dict.fromkeys(d.routing))
     _understood(node, ctx)
+    return None
+
+
+def _relay(node: Node, args: list[str], d: IfDraft, ctx: Ctx) -> str | None:
+    """``ip helper-address [vrf V | global] A [redundancy G]`` (IOS), ``ip helper-address A
+    [vrf V] [source-interface I]`` (EOS)."""
+    vrf: str | None = None
+    rest = list(args)
+    if rest and rest[0] == "global":
+        vrf, rest = "default", rest[1:]
+    elif len(rest) >= 2 and rest[0] == "vrf":
+        vrf, rest = rest[1], rest[2:]
+    if not rest or addr.v4int(rest[0]) is None:
+        return "invalid address"
+    address, rest = rest[0], rest[1:]
+    if len(rest) >= 2 and rest[0] == "vrf":
+        vrf, rest = rest[1], rest[2:]
+    if len(rest) == 2 and rest[0] in ("source-interface", "redundancy"):
+        rest = []
+    if rest:
+        return "unrecognised helper-address option"
+    d.relays.append(Relay(address=address, vrf=vrf, src=ctx.tally.source(node)))
+    ctx.tally.understood(node)
     return None
 
 
@@ -300,5 +333,6 @@ def build(d: IfDraft, ctx: Ctx, device_has_switchports: bool) -> Interface:
         acl6_in=b.get("acl6_in"),
         acl6_out=b.get("acl6_out"),
         routing=d.routing,
+        relays=d.relays,
         src=d.src,
     )
