@@ -1,0 +1,23 @@
+"""Suite-wide rules.
+
+With ``SEGPROOF_REQUIRE_LAB=1`` (set by ``.ci/run``) a skipped test is a failure: a missing
+prerequisite (the shared corpus, a lab package, FakeNOS) must break CI, not hide in a skip.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+REQUIRE = os.environ.get("SEGPROOF_REQUIRE_LAB") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but SEGPROOF_REQUIRE_LAB=1 forbids skips: {reason}"
