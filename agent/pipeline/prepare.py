@@ -1,4 +1,5 @@
-"""Load, parse and assemble: everything ``verify``, ``cameras`` and ``trace`` share."""
+"""Load, parse and assemble: everything ``verify``, ``cameras``, ``trace`` and ``remediate``
+share."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agent.engine.forward import Engine
+from agent.engine.space import Space
+from agent.models.policy import Policy
+from agent.models.snapshot import Snapshot
 from agent.pipeline import assemble, load, parse
 from agent.pipeline.verify import Context
 from agent.vendors import load_vendors
 from agent.vendors.base import Vendor
+
+Progress = Callable[[str], None]
 
 
 def run(
@@ -17,18 +23,29 @@ def run(
     policy_path: Path | None = None,
     any_source: bool = False,
     vendors: dict[str, Vendor] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Context:
     if progress:
         progress("loading snapshot")
     snapshot = load.load_snapshot(snapshot_path)
     policy = load.load_policy(policy_path or snapshot_path / "policy.yml")
+    return build(snapshot, policy, any_source, vendors, progress)
+
+
+def build(
+    snapshot: Snapshot,
+    policy: Policy,
+    any_source: bool = False,
+    vendors: dict[str, Vendor] | None = None,
+    progress: Progress | None = None,
+    space: Space | None = None,
+) -> Context:
+    """A verification context from an already loaded snapshot (also one patched in memory).
+    ``space`` shares a BDD manager with another context, so their packet sets compare."""
     if progress:
         progress(f"parsing {len(snapshot.configs)} configurations")
     parsed = parse.run(snapshot, vendors if vendors is not None else load_vendors())
-    state = {}
-    for host, table in snapshot.state.items():
-        state[parsed.host_of.get(host, host)] = table
+    state = {parsed.host_of.get(host, host): table for host, table in snapshot.state.items()}
     if progress:
         progress("building the network model")
     net = assemble.build(parsed.devices, parsed.opaque, state, snapshot.topology)
@@ -38,6 +55,6 @@ def run(
         policy=policy,
         parsed=parsed,
         net=net,
-        engine=Engine(net),
+        engine=Engine(net, space),
         any_source=any_source,
     )
