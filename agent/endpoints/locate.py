@@ -35,6 +35,7 @@ class Host:
     domain: int | None = None
     how: str = "unknown"
     edges: list[tuple[str, str]] = field(default_factory=list)
+    shut: list[tuple[str, str]] = field(default_factory=list)  # edge ports that are shut down
 
 
 def discover(
@@ -134,6 +135,9 @@ def locate(net: Network, h: Host) -> None:
         sp = cfg.switchport
         if sp is not None and sp.mode == "trunk":
             continue
+        if _is_shut(net, dev, cfg):
+            h.shut.append((dev, cfg.name))
+            continue
         edges.append((dev, cfg.name, vlan))
     if h.attach:
         cfg = _find_interface(net, *h.attach)
@@ -155,7 +159,9 @@ def locate(net: Network, h: Host) -> None:
             if h.attach and attached is not None and (dev, itf) == (h.attach[0], attached.name):
                 h.how = "topology"
         h.edges.append((dev, itf))
-    if h.domain is not None:
+    if h.domain is not None or h.shut:
+        if h.domain is None:  # every edge port where it was seen is shut: disconnected
+            h.device, h.interface, h.how = h.shut[0][0], h.shut[0][1], "shut-port"
         return
     # no edge port: the interface that learned its ARP entry, or a subnet holding its address
     for dev, itf in h.arp_at:
@@ -177,6 +183,15 @@ def record_hosts(net: Network, hosts: list[Host]) -> None:
     for h in hosts:
         if h.domain is not None and (h.ipv4 or h.ipv6):
             net.domain_hosts.setdefault(h.domain, set()).update([*h.ipv4, *h.ipv6])
+
+
+def _is_shut(net: Network, device: str, itf: Interface) -> bool:
+    if itf.shutdown:
+        return True
+    if itf.channel_group:
+        parent = _find_interface(net, device, itf.channel_group)
+        return parent is not None and parent.shutdown
+    return False
 
 
 def gateways(net: Network, h: Host) -> list[L3If]:

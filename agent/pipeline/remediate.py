@@ -10,7 +10,9 @@ from agent.remediate import prove
 from agent.remediate.render import render
 
 
-def run(ctx: Context, strategy: Strategy, vlan: int | None = None) -> tuple[Remediation, dict[str, str]]:
+def run(
+    ctx: Context, strategy: Strategy, vlan: int | None = None
+) -> tuple[Remediation, dict[str, str]]:
     """The remediation and, when it was proven, the patched configuration texts by file."""
     report = verify(ctx)
     planned = planner.run(ctx, report, strategy, vlan)
@@ -20,7 +22,9 @@ def run(ctx: Context, strategy: Strategy, vlan: int | None = None) -> tuple[Reme
     texts: dict[str, str] = {}
     if planned.devices:
         proof, _fixed, texts = prove.run(ctx, report, planned.devices, rendered, targeted)
-    nothing_to_do = not planned.devices and not planned.unfixable and report.verdict != "inconclusive"
+    nothing_to_do = (
+        not planned.devices and not planned.unfixable and report.verdict != "inconclusive"
+    )
     passed = nothing_to_do or bool(proof is not None and proof.passed and not planned.unfixable)
     return (
         Remediation(

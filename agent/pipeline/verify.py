@@ -216,6 +216,19 @@ def _camera(
         "evidence": h.flagged_by,
         "location": render.location(ctx.net, h),
     }
+    if h.domain is None and h.shut:
+        return r.Camera(
+            **base,
+            status="isolated",
+            stops=[
+                r.Stop(
+                    device=dev,
+                    reason="shutdown",
+                    detail=f"the camera's access port {itf} is shut down",
+                )
+                for dev, itf in h.shut
+            ],
+        )
     if out is None or src is None:
         return r.Camera(
             **base,
@@ -228,7 +241,10 @@ def _camera(
     touched = s.false
     for packets in out.uncertain.values():
         touched |= packets
-    reach = success & src & ~allowed
+    itself = s.false  # a camera talking to its own address is not a violation
+    for ip in [*h.ipv4, *h.ipv6]:
+        itself |= s.host("dst", ip)
+    reach = success & src & ~allowed & ~itself
     violations = []
     for name, core in cores.items():
         hit = reach & core

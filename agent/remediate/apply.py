@@ -41,7 +41,10 @@ def _find_block(lines: list[str], pattern: re.Pattern[str], name: str) -> tuple[
 def _find_interface(lines: list[str], name: str) -> tuple[int, int] | None:
     wanted = name.lower()
     for i, line in enumerate(lines):
-        if line.lower().startswith("interface ") and line.split(None, 1)[1].strip().lower() == wanted:
+        if (
+            line.lower().startswith("interface ")
+            and line.split(None, 1)[1].strip().lower() == wanted
+        ):
             j = i + 1
             while j < len(lines) and lines[j].startswith(" "):
                 j += 1
@@ -59,13 +62,21 @@ def _end_index(lines: list[str]) -> int:
 def _header(change: AclChange, platform: str) -> str:
     if change.family == 6:
         return f"ipv6 access-list {change.acl}"
-    return f"ip access-list {change.acl}" if platform == "arista_eos" else f"ip access-list extended {change.acl}"
+    return (
+        f"ip access-list {change.acl}"
+        if platform == "arista_eos"
+        else f"ip access-list extended {change.acl}"
+    )
 
 
 def _binding(change: AclChange, platform: str) -> str:
     if change.family == 4:
         return f"ip access-group {change.acl} in"
-    return f"ipv6 access-group {change.acl} in" if platform == "arista_eos" else f"ipv6 traffic-filter {change.acl} in"
+    return (
+        f"ipv6 access-group {change.acl} in"
+        if platform == "arista_eos"
+        else f"ipv6 traffic-filter {change.acl} in"
+    )
 
 
 def _entry_line(entry: Entry, family: int, platform: str, pad: str) -> str:
@@ -115,7 +126,9 @@ def _apply_acl(lines: list[str], change: AclChange, platform: str) -> list[str]:
 def _revert_acl(lines: list[str], change: AclChange, platform: str) -> list[str]:
     pad = _indent(lines, platform)
     if change.bind:
-        lines = _remove_from_interface(lines, change.interface, f"{pad}{_binding(change, platform)}")
+        lines = _remove_from_interface(
+            lines, change.interface, f"{pad}{_binding(change, platform)}"
+        )
     block = _find_block(lines, _HEADER[change.family], change.acl)
     if block is None:
         return lines
@@ -205,8 +218,16 @@ def _apply_port(lines: list[str], change: PortChange, platform: str) -> list[str
             body.append(f"{pad}switchport access vlan {change.vlan}")
     lines = [*lines[: start + 1], *body, *lines[end:]]
     if change.kind == "vlan" and change.create_vlan:
-        at = next((i for i, ln in enumerate(lines) if ln.startswith("interface ")), _end_index(lines))
-        lines = [*lines[:at], f"vlan {change.vlan}", f"{pad}name SEGPROOF-QUARANTINE", "!", *lines[at:]]
+        at = next(
+            (i for i, ln in enumerate(lines) if ln.startswith("interface ")), _end_index(lines)
+        )
+        lines = [
+            *lines[:at],
+            f"vlan {change.vlan}",
+            f"{pad}name SEGPROOF-QUARANTINE",
+            "!",
+            *lines[at:],
+        ]
     return lines
 
 
@@ -236,5 +257,8 @@ def _revert_port(lines: list[str], change: PortChange, platform: str) -> list[st
         if change.previous_vlan is None:
             body = [ln for ln in body if ln != target]
         else:
-            body = [f"{pad}switchport access vlan {change.previous_vlan}" if ln == target else ln for ln in body]
+            body = [
+                f"{pad}switchport access vlan {change.previous_vlan}" if ln == target else ln
+                for ln in body
+            ]
     return [*lines[: start + 1], *body, *lines[end:]]

@@ -102,7 +102,9 @@ def _acl(ctx: Context, cameras: list[r.Camera]) -> Planned:
         for itf in gateways:
             dev = ctx.net.devices[itf.device]
             if dev.platform not in SUPPORTED:
-                unfixable.append(f"{itf.device}: platform {dev.platform} has no remediation renderer yet")
+                unfixable.append(
+                    f"{itf.device}: platform {dev.platform} has no remediation renderer yet"
+                )
                 continue
             for family, srcs in sorted(per_family.items()):
                 change = _acl_change(ctx, dev, itf, family, srcs, allowed, cores)
@@ -133,7 +135,9 @@ def _camera_sources(ctx: Context, cam: r.Camera, h: Host, family: int) -> list[s
     if ctx.any_source:
         return ["0.0.0.0/0" if family == 4 else "::/0"]
     if family == 4:
-        return [f"{ip}/32" for ip in h.ipv4] or [str(n) for i in ctx.net.domain_l3.get(h.domain or -1, []) for n in i.subnets(4)]
+        return [f"{ip}/32" for ip in h.ipv4] or [
+            str(n) for i in ctx.net.domain_l3.get(h.domain or -1, []) for n in i.subnets(4)
+        ]
     out = []
     for text in cam.ipv6:
         net = ipaddress.ip_network(text, strict=False)
@@ -152,7 +156,12 @@ def _acl_change(
 ) -> AclChange | None:
     s = ctx.engine.space
     src_set = s.prefixes("src", srcs) & s.family(family)
-    core_prefixes = [p for core in ctx.policy.core for p in core.prefixes if ipaddress.ip_network(p).version == family]
+    core_prefixes = [
+        p
+        for core in ctx.policy.core
+        for p in core.prefixes
+        if ipaddress.ip_network(p).version == family
+    ]
     if not core_prefixes:
         return None
     core_any = s.false
@@ -188,9 +197,22 @@ def _acl_change(
     wanted = len(permits) + len(denies) + (1 if acl is None else 0)
     if acl is None:
         name = flt.binding.name if flt is not None else _new_name(dev, family)
-        entries = _number([*permits, *denies, {"action": "permit", "protocol": None, "src": _any(family), "dst": _any(family)}], 10, 10)
+        entries = _number(
+            [
+                *permits,
+                *denies,
+                {"action": "permit", "protocol": None, "src": _any(family), "dst": _any(family)},
+            ],
+            10,
+            10,
+        )
         return AclChange(
-            family=family, interface=itf.name, acl=name, create=True, bind=flt is None, entries=entries
+            family=family,
+            interface=itf.name,
+            acl=name,
+            create=True,
+            bind=flt is None,
+            entries=entries,
         )
     seqs = [rule.seq or 0 for rule in acl.rules]
     before = seqs[position - 1] if position > 0 else 0
@@ -281,7 +303,9 @@ def _boxes(ctx: Context, bdd: Bdd) -> list[Box]:
     # whole packets only: a permit entry with ports also lets the matching non-initial
     # fragments through (IOS/EOS semantics), as the allowed exception does
     whole = s.exists(["est"], bdd & ~s.bits("frag", 1, 1))
-    boxes, _ = s.to_boxes(whole, order=("af", "proto", "src", "dst", "dport", "sport", "itype", "icode"))
+    boxes, _ = s.to_boxes(
+        whole, order=("af", "proto", "src", "dst", "dport", "sport", "itype", "icode")
+    )
     return boxes
 
 
@@ -298,7 +322,9 @@ def _box_entries(box: Box, family: int, action: str) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     protos = box["proto"]
     full = len(protos) == 1 and protos[0].lo == 0 and protos[0].hi == 255
-    proto_values: list[int | None] = [None] if full else [p for span in protos for p in range(span.lo, span.hi + 1)]
+    proto_values: list[int | None] = (
+        [None] if full else [p for span in protos for p in range(span.lo, span.hi + 1)]
+    )
     for proto in proto_values:
         dports: list[tuple[int, int] | None] = [None]
         sports: list[tuple[int, int] | None] = [None]
@@ -374,7 +400,8 @@ def _ports(ctx: Context, cameras: list[r.Camera], strategy: Strategy, vlan: int 
                 interface=loc.interface,
                 vlan=vlan,
                 previous_vlan=itf.switchport.access_vlan if explicit else None,
-                create_vlan=vlan not in dev.vlans and not any(
+                create_vlan=vlan not in dev.vlans
+                and not any(
                     isinstance(c, PortChange) and c.create_vlan for c in changes.get(dev.name, [])
                 ),
             )

@@ -70,18 +70,24 @@ def reparsed(ctx: Context, device: DeviceChange, rendered: RenderedDevice) -> li
                 continue
             got = ctx.engine.acls.rule(rule, change.family)
             if rule.action != entry.action or got != entry_bdd(space, entry, change.family):
-                problems.append(f"{change.acl} {entry.seq}: '{rule.src_ref.text}' differs from the plan")
+                problems.append(
+                    f"{change.acl} {entry.seq}: '{rule.src_ref.text}' differs from the plan"
+                )
     return problems
 
 
 def patched(ctx: Context, devices: list[DeviceChange]) -> dict[str, str]:
     """Configuration file -> text after the change."""
     by_file = {d.file: d for d in devices}
-    return {c.file: apply(c.text, by_file[c.file]) for c in ctx.snapshot.configs if c.file in by_file}
+    return {
+        c.file: apply(c.text, by_file[c.file]) for c in ctx.snapshot.configs if c.file in by_file
+    }
 
 
 def after(ctx: Context, texts: dict[str, str]) -> Context:
-    configs = [c.model_copy(update={"text": texts.get(c.file, c.text)}) for c in ctx.snapshot.configs]
+    configs = [
+        c.model_copy(update={"text": texts.get(c.file, c.text)}) for c in ctx.snapshot.configs
+    ]
     snapshot = ctx.snapshot.model_copy(update={"configs": configs})
     return prepare.build(snapshot, ctx.policy, ctx.any_source, space=ctx.engine.space)
 
@@ -154,7 +160,9 @@ def run(
             gone = before_o & ~after_o
             new = after_o & ~before_o
             if gone != s.false:
-                collateral.append(f"traffic from {name} that no longer gets through ({_sample(s, gone)})")
+                collateral.append(
+                    f"traffic from {name} that no longer gets through ({_sample(s, gone)})"
+                )
             if new != s.false:
                 collateral.append(f"traffic from {name} that now gets through ({_sample(s, new)})")
     result = ProofResult(

@@ -49,7 +49,9 @@ def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]
         header=header,
         binding=_binding(change, platform),
         resequence_line=reseq,
-        entries=[{"seq": e.seq, "text": entry_text(e, change.family, platform)} for e in change.entries],
+        entries=[
+            {"seq": e.seq, "text": entry_text(e, change.family, platform)} for e in change.entries
+        ],
     )
     return data
 
@@ -65,4 +67,6 @@ def render(device: DeviceChange) -> RenderedDevice:
         raise RenderError(f"{device.device}: no template {exc.name} for {device.platform}") from exc
     except jinja2.UndefinedError as exc:
         raise RenderError(f"{device.device}: template variable missing: {exc.message}") from exc
-    return RenderedDevice(device=device.device, platform=device.platform, change=change, rollback=rollback)
+    return RenderedDevice(
+        device=device.device, platform=device.platform, change=change, rollback=rollback
+    )
