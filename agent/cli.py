@@ -17,9 +17,10 @@ from rich.console import Console
 from agent import __version__
 from agent.errors import SegproofError
 from agent.models import result as r
-from agent.pipeline import prepare
+from agent.pipeline import outputs, prepare
 from agent.pipeline import text as textout
 from agent.pipeline.inventory import run as inventory_run
+from agent.pipeline.remediate import run as remediate_run
 from agent.pipeline.tracing import run as trace_run
 from agent.pipeline.verify import Context
 from agent.pipeline.verify import run as verify_run
@@ -170,6 +171,77 @@ def trace(
         _emit(_dump(result), None)
     else:
         _emit(textout.trace(result), None)
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path(file_okay=False))
+@click.option("--policy", "policy", type=click.Path(dir_okay=False))
+@click.option(
+    "--strategy",
+    type=click.Choice(["acl", "vlan", "shutdown"]),
+    default="acl",
+    show_default=True,
+    help="acl: filter at the first router; vlan: move camera ports to --vlan; shutdown: shut them",
+)
+@click.option("--vlan", type=int, default=None, help="quarantine VLAN for --strategy vlan")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="write one change and one rollback file per device here (a new or empty folder)",
+)
+@click.option(
+    "--write-snapshot",
+    "write_snapshot",
+    type=click.Path(file_okay=False),
+    help="write a copy of the snapshot with the change applied (a new folder)",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--any-source", is_flag=True, help="as for verify")
+def remediate(
+    snapshot: str,
+    policy: str | None,
+    strategy: str,
+    vlan: int | None,
+    out_dir: str | None,
+    write_snapshot: str | None,
+    fmt: str,
+    any_source: bool,
+) -> None:
+    """Plan the smallest change that closes every violation, render it per device with its
+    rollback, and prove it on the model (violations closed, exceptions kept, nothing else lost).
+
+    Exit codes: 0 proven fix (or nothing to fix), 1 no proven fix, 2 bad input.
+    """
+    for target in (out_dir, write_snapshot):
+        if (
+            target
+            and Path(target).exists()
+            and (not Path(target).is_dir() or any(Path(target).iterdir()))
+        ):
+            _fail(f"{target}: exists and is not an empty folder (nothing is overwritten)")
+    ctx = _context(snapshot, policy, any_source, fmt)
+    with _progress(fmt == "text") as progress:
+        progress("planning and proving the remediation")
+        result, texts = remediate_run(ctx, strategy, vlan)  # type: ignore[arg-type]
+    if out_dir:
+        files = {f"{d.device}.change.txt": d.change for d in result.rendered}
+        files.update({f"{d.device}.rollback.txt": d.rollback for d in result.rendered})
+        files["summary.json"] = _dump(result)
+        outputs.write_folder(Path(out_dir), files)
+    if write_snapshot:
+        if not result.passed or not texts:
+            _err.print("no proven change: --write-snapshot not written")
+        else:
+            outputs.write_snapshot(Path(snapshot), Path(write_snapshot), texts)
+    if fmt == "json":
+        _emit(_dump(result), None)
+    else:
+        _emit(textout.remediation(result), None)
+    sys.exit(EXIT_OK if result.passed else EXIT_VIOLATION)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -81,6 +81,9 @@ class ProofResult(_Plan):
     rollback_exact: bool = True
     reparsed: bool = True  # parse(render(plan)) gave back the planned entries
     notes: list[str] = Field(default_factory=list)
+    # changes for hosts that share the cameras' autoconfigurable IPv6 prefixes (reported, not
+    # counted as collateral: the cameras can take any of those addresses)
+    side_effects: list[str] = Field(default_factory=list)
 
     @property
     def passed(self) -> bool:

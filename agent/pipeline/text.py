@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from agent.models import result as r
+from agent.models.plan import Remediation
 
 STATUS_STYLE = {"isolated": "green", "reachable": "bold red", "inconclusive": "yellow"}
 VERDICT_LINE = {
@@ -244,4 +245,55 @@ def trace(result: r.TraceResult) -> str:
         _path(console, branch.path)
     if not result.branches:
         console.print("no router or host on the source segment takes this flow")
+    return buf.getvalue()
+
+
+def remediation(result: Remediation) -> str:
+    console, buf = _console()
+    console.print(
+        f"remediation ({result.strategy}) for {result.snapshot}: "
+        f"verdict before: {result.verdict_before}"
+    )
+    for rendered in result.rendered:
+        console.print(f"\n[bold]{rendered.device}[/] ({rendered.platform}) change:")
+        console.print(escape(rendered.change.rstrip()), highlight=False)
+        console.print(f"[dim]{rendered.device} rollback:[/]")
+        console.print(f"[dim]{escape(rendered.rollback.rstrip())}[/]", highlight=False)
+    for item in result.unfixable:
+        console.print(f"\n[yellow]not fixable with --strategy {result.strategy}:[/] {escape(item)}")
+    proof = result.proof
+    if proof is not None:
+        checks = [
+            ("every targeted violation closed", proof.closed, ", ".join(proof.remaining)),
+            (
+                "every allowed exception still reachable",
+                proof.exceptions_kept,
+                "; ".join(proof.exceptions_lost),
+            ),
+            ("no other flow changed", not proof.collateral, "; ".join(proof.collateral)),
+            ("rendered change parses back to the plan", proof.reparsed, "; ".join(proof.notes)),
+            ("rollback restores the configuration exactly", proof.rollback_exact, ""),
+        ]
+        console.print("\nproof on the model:")
+        for label, ok, detail in checks:
+            mark = "[green]ok[/]" if ok else "[red]FAILED[/]"
+            console.print(
+                f"  {mark}  {label}" + (f": {escape(detail)}" if detail and not ok else "")
+            )
+        console.print(f"  verdict after the change: {proof.verdict_after}")
+        for note in proof.side_effects:
+            console.print(f"  [yellow]note:[/] {escape(note)}")
+    if result.passed and result.rendered:
+        console.print(
+            "\n[bold green]PROVEN[/]: the change closes every violation and changes nothing else"
+            + (" (see the note on shared IPv6 prefixes)." if proof and proof.side_effects else ".")
+        )
+        console.print(
+            "[dim]firewall sessions already open are not re-evaluated: "
+            "clear them after applying.[/]"
+        )
+    elif result.passed:
+        console.print("\n[bold green]nothing to fix[/]")
+    else:
+        console.print("\n[bold red]NOT PROVEN[/]: do not apply this as a fix (see above).")
     return buf.getvalue()

@@ -189,7 +189,7 @@ def _acl_change(
         position = 0
         keep = src_set & allowed
     permits = [e for box in _boxes(ctx, keep) for e in _box_entries(box, family, "permit")]
-    denies = [
+    denies: list[dict[str, object]] = [
         {"action": "deny", "protocol": None, "src": src, "dst": dst, "log": True}
         for src in srcs
         for dst in core_prefixes
@@ -268,7 +268,7 @@ def _new_name(dev: Device, family: int) -> str:
 
 
 def _number(items: Iterable[dict[str, object]], first: int, step: int) -> list[Entry]:
-    return [Entry(seq=first + i * step, **item) for i, item in enumerate(items)]  # type: ignore[arg-type]
+    return [Entry.model_validate({"seq": first + i * step, **item}) for i, item in enumerate(items)]
 
 
 def _permitted_from(ctx: Context, device: str, acl: Acl, position: int) -> Bdd:

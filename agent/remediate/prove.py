@@ -101,13 +101,19 @@ def _reach(ctx: Context, engine: Engine, domain: int, src: Bdd) -> Bdd:
     return total
 
 
-def _camera_sources(ctx: Context, cams: list[r.Camera]) -> Bdd:
+def _camera_sources(ctx: Context, cams: list[r.Camera], exact: bool) -> Bdd:
+    """The cameras' addresses; with ``exact=False`` also the IPv6 prefixes they may
+    autoconfigure addresses in (shared with any other host on those segments)."""
     s = ctx.engine.space
     out = s.false
     for cam in cams:
         for ip in [cam.ip, *cam.ipv6]:
-            if ip:
-                out |= s.prefix("src", str(ipaddress.ip_network(ip, strict=False)))
+            if not ip:
+                continue
+            net = ipaddress.ip_network(ip, strict=False)
+            if exact and net.prefixlen != net.max_prefixlen:
+                continue
+            out |= s.prefix("src", str(net))
     return out
 
 
@@ -138,7 +144,8 @@ def run(
     s = ctx.engine.space
     allowed = allowed_set(ctx)
     cams = report.cameras
-    cam_src = _camera_sources(ctx, cams)
+    cam_src = _camera_sources(ctx, cams, exact=False)
+    shared = cam_src & ~_camera_sources(ctx, cams, exact=True)
     domains = sorted(set(ctx.net.domain_l3) | set(ctx.net.domain_hosts))
     by_name = {n: d for d, n in fixed.net.domain_names.items()}
     lost: list[str] = []
@@ -153,6 +160,16 @@ def run(
         after_e = _reach(fixed, fixed.engine, twin, cam_src)
         if ((before_e & allowed) & ~after_e) != s.false:
             lost.append(f"an allowed exception from cameras on {name}")
+        if shared != s.false:
+            before_s = _reach(ctx, ctx.engine, domain, shared)
+            after_s = _reach(fixed, fixed.engine, twin, shared)
+            if (before_s & ~after_s) != s.false:
+                notes.append(
+                    f"side effect on {name}: other hosts using the cameras' IPv6 prefixes lose "
+                    f"the same core access ({_sample(s, before_s & ~after_s)}); a camera may "
+                    "take any address there, so no address filter can tell them apart: "
+                    "--strategy vlan separates them"
+                )
         others = ~cam_src
         before_o = _reach(ctx, ctx.engine, domain, others)
         after_o = _reach(fixed, fixed.engine, twin, others)
@@ -175,6 +192,7 @@ def run(
         rollback_exact=rollback_ok,
         reparsed=not problems,
         notes=notes + problems,
+        side_effects=[n for n in notes if n.startswith("side effect")],
     )
     return result, fixed, texts
 

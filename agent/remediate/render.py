@@ -42,7 +42,8 @@ def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]
         reseq = (
             f"{header}\n   resequence {start} {step}"
             if platform == "arista_eos"
-            else f"ip{'v6' if change.family == 6 else ''} access-list resequence {change.acl} {start} {step}"
+            else f"{'ipv6' if change.family == 6 else 'ip'} access-list resequence "
+            f"{change.acl} {start} {step}"
         )
     data = change.model_dump()
     data.update(
