@@ -6,7 +6,7 @@ outside the repository, then measures in a fresh Python process (so peak memory 
 - ``prepare`` (load + parse + assemble, the three stages split) and ``verify`` times, verify
   split into endpoint discovery and the proofs plus camera results,
 - the JSON rendering of the report (what ``segproof verify --format json`` adds),
-- peak resident memory (``ru_maxrss`` of the child, sampled after each stage),
+- peak resident memory of the child (``VmHWM``, sampled after each stage),
 - the child's wall clock as the parent sees it (interpreter start and imports included),
 - what was found: devices, parsed ACL entries, cameras and their statuses, compared with what
   the generator intended (the leaking buildings' cameras reachable, every other one isolated).
@@ -61,6 +61,14 @@ STATUSES = ("reachable", "isolated", "inconclusive")
 
 
 def _rss_mib() -> float:
+    """Peak resident memory of this process so far: ``VmHWM``, not ``ru_maxrss``, which Linux
+    carries over ``exec`` and so would include the parent's size at fork time."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
