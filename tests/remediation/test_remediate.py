@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from agent.errors import InputError
 from agent.models.plan import Remediation
 from agent.pipeline import outputs, prepare
 from agent.pipeline.remediate import run as remediate
@@ -61,7 +62,5 @@ def test_nothing_to_fix_on_an_isolated_network() -> None:
 
 
 def test_vlan_strategy_needs_a_vlan() -> None:
-    from agent.errors import InputError
-
     with pytest.raises(InputError, match="--vlan"):
         _run(ROOT / "topologies" / "campus", "vlan", None)
