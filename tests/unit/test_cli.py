@@ -178,3 +178,37 @@ def test_same_input_gives_a_byte_identical_report(run) -> None:  # type: ignore[
         env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
     ).stdout
     assert first == second
+
+
+def test_remediate_writes_files_and_a_fixed_snapshot(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out, fixed = tmp_path / "out", tmp_path / "fixed"
+    proc = run("remediate", str(CAMPUS), "-o", str(out), "--write-snapshot", str(fixed))
+    assert proc.returncode == 0, proc.stderr
+    assert "PROVEN" in proc.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dist2.change.txt",
+        "dist2.rollback.txt",
+        "summary.json",
+    ]
+    assert json.loads((out / "summary.json").read_text())["passed"] is True
+    assert run("verify", str(fixed)).returncode == 0
+
+
+def test_remediate_never_overwrites(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    proc = run("remediate", str(CAMPUS), "-o", str(out))
+    assert proc.returncode == 2 and "not an empty folder" in proc.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_remediate_json_and_unfixable_exit_code(run) -> None:  # type: ignore[no-untyped-def]
+    proc = run("remediate", str(SCENARIOS / "camera-in-core-vlan"), "--format", "json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["passed"] is False and data["unfixable"]
+    proc = run(
+        "remediate", str(SCENARIOS / "camera-in-core-vlan"), "--strategy", "vlan", "--vlan", "999"
+    )
+    assert proc.returncode == 0 and "PROVEN" in proc.stdout
