@@ -18,8 +18,9 @@ demo: setup
 	@echo "== segproof verify topologies/campus  (exit code 1 = violation found, as intended) =="
 	-$(BIN)/segproof verify topologies/campus
 	@echo
-	@echo "== the same result as JSON, first lines =="
-	-$(BIN)/segproof verify topologies/campus --format json | head -n 40
+	@echo
+	@echo "== segproof remediate topologies/campus: the smallest fix, proven on the model =="
+	$(BIN)/segproof remediate topologies/campus
 
 test: setup
 	$(BIN)/pytest -q -n 2 --dist loadgroup

@@ -228,9 +228,10 @@ def remediate(
         progress("planning and proving the remediation")
         result, texts = remediate_run(ctx, strategy, vlan)  # type: ignore[arg-type]
     if out_dir:
-        files = {f"{d.device}.change.txt": d.change for d in result.rendered}
-        files.update({f"{d.device}.rollback.txt": d.rollback for d in result.rendered})
-        files["summary.json"] = _dump(result)
+        files = {"summary.json": _dump(result)}
+        if result.passed:  # a plan that fails its proof is not written out as a fix
+            files.update({f"{d.device}.change.txt": d.change for d in result.rendered})
+            files.update({f"{d.device}.rollback.txt": d.rollback for d in result.rendered})
         outputs.write_folder(Path(out_dir), files)
     if write_snapshot:
         if not result.passed or not texts:

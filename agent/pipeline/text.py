@@ -254,7 +254,7 @@ def remediation(result: Remediation) -> str:
         f"remediation ({result.strategy}) for {result.snapshot}: "
         f"verdict before: {result.verdict_before}"
     )
-    for rendered in result.rendered:
+    for rendered in result.rendered if result.passed else []:
         console.print(f"\n[bold]{rendered.device}[/] ({rendered.platform}) change:")
         console.print(escape(rendered.change.rstrip()), highlight=False)
         console.print(f"[dim]{rendered.device} rollback:[/]")
@@ -295,5 +295,8 @@ def remediation(result: Remediation) -> str:
     elif result.passed:
         console.print("\n[bold green]nothing to fix[/]")
     else:
-        console.print("\n[bold red]NOT PROVEN[/]: do not apply this as a fix (see above).")
+        console.print(
+            "\n[bold red]NOT PROVEN[/]: no fix is printed (the reasons are above; the rejected "
+            "plan is in --format json)."
+        )
     return buf.getvalue()
