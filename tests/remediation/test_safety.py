@@ -55,7 +55,6 @@ def test_any_name_is_refused_or_rendered_on_its_own_lines(name: str) -> None:
         check_name("cisco_ios", name, "acl")
     except RenderError:
         return
-    benign = render(_device()).change.splitlines()
+    benign = render(_device()).change.replace("CAM-IN", "\x00").splitlines()
     rendered = render(_device(acl=name)).change.splitlines()
-    assert len(rendered) == len(benign)
-    assert sum(name in line for line in rendered) == 2  # the ACL header and the binding
+    assert rendered == [line.replace("\x00", name) for line in benign]
