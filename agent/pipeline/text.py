@@ -151,9 +151,8 @@ def verify(report: r.Report, show_unrecognized: bool = True) -> str:
                     if stop.file
                     else ""
                 )
-                console.print(
-                    f"    - {stop.device or ''} {stop.reason}: {escape(stop.detail)}{cite}"
-                )
+                where = f"{stop.device} " if stop.device else ""
+                console.print(f"    - {where}{stop.reason}: {escape(stop.detail)}{cite}")
             if len(cam.stops) > 10:
                 console.print(f"    ... {len(cam.stops) - 10} more")
         possible = [v for v in cam.violations if not v.certain]

@@ -298,6 +298,8 @@ def build(d: IfDraft, ctx: Ctx, device_has_switchports: bool) -> Interface:
             and not sw.off
             and not d.shutdown
             and not (d.ipv4 or d.ipv6 or d.channel_group or d.vrf != "default")
+            # Catalyst 9000 app-hosting port: internal, never a front-panel port
+            and not d.name.startswith("AppGigabitEthernet")
         ):
             ctx.tally.unrecognized(
                 d.header,
