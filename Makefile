@@ -33,7 +33,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 golden: setup
-	SEGPROOF_REGEN_GOLDEN=1 $(BIN)/pytest -q tests/vendors -k golden
+	SEGPROOF_REGEN_GOLDEN=1 $(BIN)/pytest -q tests/vendors tests/templates tests/remediation -k golden
 	@git status --short tests/ | head -n 50
 
 bench: setup

@@ -13,8 +13,11 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from agent import __version__
+from agent.acltemplate import DEFAULT_NAME, FIRST_ID, SELECTIONS, TARGETS
+from agent.acltemplate import run as acltemplate_run
 from agent.errors import SegproofError
 from agent.models import result as r
 from agent.pipeline import outputs, prepare
@@ -32,7 +35,7 @@ _err = Console(stderr=True, highlight=False)
 
 
 def _fail(message: str) -> None:
-    _err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    _err.print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -245,6 +248,89 @@ def remediate(
     sys.exit(EXIT_OK if result.passed else EXIT_VIOLATION)
 
 
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@cli.command("acl-template")
+@click.option(
+    "--platform",
+    "platform",
+    required=True,
+    type=click.Choice(SELECTIONS),
+    help="a platform, juniper_junos (filter or SRX by --bind), linux, or all",
+)
+@click.option(
+    "--cameras",
+    multiple=True,
+    required=True,
+    metavar="PREFIX",
+    help="camera prefix (repeat, or comma-separated)",
+)
+@click.option(
+    "--core",
+    multiple=True,
+    required=True,
+    metavar="PREFIX",
+    help="core prefix (repeat, or comma-separated)",
+)
+@click.option(
+    "--allow",
+    "allows",
+    multiple=True,
+    metavar="DST:SERVICE",
+    help="exception, e.g. 10.30.0.10:tcp/554 or 2001:db8::10:udp/123 (repeat)",
+)
+@click.option(
+    "--name",
+    default=DEFAULT_NAME,
+    show_default=True,
+    help="ACL / filter / table name and prefix of every object",
+)
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="[PLATFORM=]INTERFACE|FROM:TO",
+    help="where the filter applies: Vlan20, irb.20, cameras:core, cisco_asa=cameras",
+)
+@click.option(
+    "--first-id",
+    type=click.IntRange(1, 4294967294),
+    default=FIRST_ID,
+    show_default=True,
+    help="first FortiOS policy ID (must be free)",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="write one file per output here (a new or empty folder)",
+)
+def acl_template(
+    platform: str,
+    cameras: tuple[str, ...],
+    core: tuple[str, ...],
+    allows: tuple[str, ...],
+    name: str,
+    binds: tuple[str, ...],
+    first_id: int,
+    out_dir: str | None,
+) -> None:
+    """Render a complete, bound filter isolating cameras from the core, per platform."""
+    rendered = acltemplate_run(
+        platform, _split(cameras), _split(core), list(allows), name, list(binds), first_id=first_id
+    )
+    if out_dir:
+        outputs.write_folder(Path(out_dir), {TARGETS[k].filename: t for k, t in rendered.items()})
+        return
+    if len(rendered) == 1:
+        _emit(next(iter(rendered.values())), None)
+        return
+    _emit("\n".join(f"==> {TARGETS[k].filename} <==\n{t}" for k, t in rendered.items()), None)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, standalone_mode=False, prog_name="segproof")
@@ -265,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("SEGPROOF_DEBUG"):
             raise
         _err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
             "this is a bug in segproof; run again with SEGPROOF_DEBUG=1 for the traceback",
             markup=True,
         )

@@ -31,6 +31,10 @@ NEW_ACL = {4: "SEGPROOF-CAM-IN", 6: "SEGPROOF-CAM-IN6"}
 ROUTED = ("delivered", "accepted", "exits")
 
 
+class Unfixable(Exception):
+    """This interface cannot be changed automatically (the message says why)."""
+
+
 @dataclass(slots=True)
 class Planned:
     devices: list[DeviceChange]
@@ -107,7 +111,11 @@ def _acl(ctx: Context, cameras: list[r.Camera]) -> Planned:
                 )
                 continue
             for family, srcs in sorted(per_family.items()):
-                change = _acl_change(ctx, dev, itf, family, srcs, allowed, cores)
+                try:
+                    change = _acl_change(ctx, dev, itf, family, srcs, allowed, cores)
+                except Unfixable as exc:
+                    unfixable.append(str(exc))
+                    continue
                 if change is not None:
                     changes.setdefault(dev.name, []).append(change)
                     cams_of.setdefault(dev.name, [])
@@ -170,6 +178,11 @@ def _acl_change(
     target = src_set & core_any & ~allowed
     flt = itf.filters.get((family, "in"))
     acl = flt.acl if flt is not None else None
+    if flt is not None and flt.binding.name.isdigit():
+        raise Unfixable(
+            f"{dev.name} {itf.name}: numbered ACL {flt.binding.name} is bound; segproof inserts "
+            "entries into named ACLs only (convert it to a named ACL first)"
+        )
     if acl is not None:
         regions = ctx.engine.acls.first_matches(dev.name, acl)
         k = None

@@ -212,3 +212,22 @@ def test_remediate_json_and_unfixable_exit_code(run) -> None:  # type: ignore[no
         "remediate", str(SCENARIOS / "camera-in-core-vlan"), "--strategy", "vlan", "--vlan", "999"
     )
     assert proc.returncode == 0 and "PROVEN" in proc.stdout
+
+
+def test_acl_template_cli(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    args = ["--cameras", "10.20.0.0/24", "--core", "10.0.0.0/16", "--allow", "10.30.0.10:tcp/554"]
+    proc = run("acl-template", "--platform", "cisco_ios", *args, "--bind", "Vlan20")
+    assert proc.returncode == 0, proc.stderr
+    assert "deny ip 10.20.0.0 0.0.0.255 10.0.0.0 0.0.255.255 log" in proc.stdout
+    binds = ["--bind", "Vlan20", "--bind", "cameras:core", "--bind", "cisco_asa=cameras"]
+    proc = run("acl-template", "--platform", "all", *args, *binds, "-o", str(tmp_path / "all"))
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((tmp_path / "all").iterdir())) >= 9
+    proc = run(
+        "acl-template", "--platform", "cisco_ios", *args, "--name", "BAD;NAME", "--bind", "Vlan20"
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    proc = run(
+        "acl-template", "--platform", "cisco_ios", *args, "--name", "x[/b]y", "--bind", "Vlan20"
+    )
+    assert proc.returncode == 2 and "[/b]" in proc.stderr
