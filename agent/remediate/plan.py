@@ -31,10 +31,6 @@ NEW_ACL = {4: "SEGPROOF-CAM-IN", 6: "SEGPROOF-CAM-IN6"}
 ROUTED = ("delivered", "accepted", "exits")
 
 
-class Unfixable(Exception):
-    """This interface cannot be changed automatically (the message says why)."""
-
-
 @dataclass(slots=True)
 class Planned:
     devices: list[DeviceChange]
@@ -111,10 +107,9 @@ def _acl(ctx: Context, cameras: list[r.Camera]) -> Planned:
                 )
                 continue
             for family, srcs in sorted(per_family.items()):
-                try:
-                    change = _acl_change(ctx, dev, itf, family, srcs, allowed, cores)
-                except Unfixable as exc:
-                    unfixable.append(str(exc))
+                change = _acl_change(ctx, dev, itf, family, srcs, allowed, cores)
+                if isinstance(change, str):  # why this interface cannot be changed
+                    unfixable.append(change)
                     continue
                 if change is not None:
                     changes.setdefault(dev.name, []).append(change)
@@ -161,7 +156,9 @@ def _acl_change(
     srcs: list[str],
     allowed: Bdd,
     cores: dict[str, Bdd],
-) -> AclChange | None:
+) -> AclChange | str | None:
+    """The change at one interface for one family; None if nothing to do there, or the reason
+    it cannot be changed automatically."""
     s = ctx.engine.space
     src_set = s.prefixes("src", srcs) & s.family(family)
     core_prefixes = [
@@ -179,7 +176,7 @@ def _acl_change(
     flt = itf.filters.get((family, "in"))
     acl = flt.acl if flt is not None else None
     if flt is not None and flt.binding.name.isdigit():
-        raise Unfixable(
+        return (
             f"{dev.name} {itf.name}: numbered ACL {flt.binding.name} is bound; segproof inserts "
             "entries into named ACLs only (convert it to a named ACL first)"
         )
