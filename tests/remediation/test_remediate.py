@@ -4,6 +4,7 @@ patched snapshot verifies clean."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,18 @@ def test_nothing_to_fix_on_an_isolated_network() -> None:
 def test_vlan_strategy_needs_a_vlan() -> None:
     with pytest.raises(InputError, match="--vlan"):
         _run(ROOT / "topologies" / "campus", "vlan", None)
+
+
+def test_numbered_acl_is_reported_not_edited(tmp_path: Path) -> None:
+    root = tmp_path / "snap"
+    shutil.copytree(ROOT / "tests" / "scenarios" / "numbered-acl", root)
+    cfg = root / "configs" / "dist1.cfg"
+    cfg.write_text(
+        cfg.read_text().replace(
+            "access-list 150 deny   ip 10.20.0.0 0.0.0.255 10.0.0.0 0.0.255.255 log\n", ""
+        )
+    )
+    result, texts = _run(root)
+    assert result.verdict_before == "violation"
+    assert not result.passed and not texts
+    assert any("numbered ACL 150" in u for u in result.unfixable)
