@@ -1,40 +1,42 @@
 """Render device changes and their rollbacks with the platform's jinja2 templates
-(``templates/<platform>/remediate.j2`` and ``rollback.j2``)."""
+(``templates/<platform>/remediate.j2`` and ``rollback.j2``) through the shared, checked
+rendering layer: every string in the context is a validated name or a line built from
+validated parts."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import jinja2
+import re
 
 from agent.errors import RenderError
 from agent.models.plan import AclChange, DeviceChange, PortChange, RenderedDevice
 from agent.remediate.apply import _binding, _header
 from agent.remediate.entries import entry_text
 from agent.remediate.names import check_name
+from agent.render import render as render_template
+from agent.render.safety import Safe, safe_text
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_CONFIG_LINE = re.compile(r"[\x20-\x7e]+")
 
 
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+def _line(text: str) -> Safe:
+    """A command line built here from validated names, addresses and numbers, or an ACL line
+    read from the device's own configuration: one printable line, nothing else."""
+    if not _CONFIG_LINE.fullmatch(text):
+        raise RenderError(f"refusing to render {text[:60]!r}: not a single printable line")
+    return Safe(text)
 
 
 def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]:
+    interface = Safe(check_name(platform, change.interface, "interface"))
     if isinstance(change, PortChange):
-        check_name(platform, change.interface, "interface")
-        return change.model_dump()
+        return {
+            "kind": Safe(change.kind),
+            "interface": interface,
+            "vlan": change.vlan,
+            "previous_vlan": change.previous_vlan,
+            "create_vlan": change.create_vlan,
+        }
     check_name(platform, change.acl, "acl")
-    check_name(platform, change.interface, "interface")
     header = _header(change, platform)
     reseq = ""
     if change.resequence:
@@ -45,29 +47,34 @@ def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]
             else f"{'ipv6' if change.family == 6 else 'ip'} access-list resequence "
             f"{change.acl} {start} {step}"
         )
-    data = change.model_dump()
-    data.update(
-        header=header,
-        binding=_binding(change, platform),
-        resequence_line=reseq,
-        entries=[
-            {"seq": e.seq, "text": entry_text(e, change.family, platform)} for e in change.entries
+    return {
+        "kind": Safe("acl"),
+        "interface": interface,
+        "create": change.create,
+        "bind": change.bind,
+        "resequence": change.resequence is not None,
+        "resequence_line": Safe("\n".join(_line(part) for part in reseq.split("\n")))
+        if reseq
+        else False,
+        "header": _line(header),
+        "binding": _line(_binding(change, platform)),
+        "original": [_line(line.strip()) for line in change.original],
+        "entries": [
+            {"seq": e.seq, "text": _line(entry_text(e, change.family, platform))}
+            for e in change.entries
         ],
-    )
-    return data
+    }
 
 
 def render(device: DeviceChange) -> RenderedDevice:
-    try:
-        env = _env()
-        contexts = [_context(c, device.platform) for c in device.changes]
-        common = {"device": device.device, "cameras": device.cameras, "changes": contexts}
-        change = env.get_template(f"{device.platform}/remediate.j2").render(**common)
-        rollback = env.get_template(f"{device.platform}/rollback.j2").render(**common)
-    except jinja2.TemplateNotFound as exc:
-        raise RenderError(f"{device.device}: no template {exc.name} for {device.platform}") from exc
-    except jinja2.UndefinedError as exc:
-        raise RenderError(f"{device.device}: template variable missing: {exc.message}") from exc
+    contexts = [_context(c, device.platform) for c in device.changes]
+    common = {
+        "device": safe_text(device.device),
+        "cameras": [safe_text(c) for c in device.cameras],
+        "changes": contexts,
+    }
+    change = render_template(device.platform, "remediate", common)
+    rollback = render_template(device.platform, "rollback", common)
     return RenderedDevice(
         device=device.device, platform=device.platform, change=change, rollback=rollback
     )
