@@ -36,6 +36,8 @@ class Host:
     how: str = "unknown"
     edges: list[tuple[str, str]] = field(default_factory=list)
     shut: list[tuple[str, str]] = field(default_factory=list)  # edge ports that are shut down
+    # edge ports on another segment than the one analysed (a moved or duplicated MAC)
+    elsewhere: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def discover(
@@ -158,6 +160,8 @@ def locate(net: Network, h: Host) -> None:
             attached = _find_interface(net, *h.attach) if h.attach else None
             if h.attach and attached is not None and (dev, itf) == (h.attach[0], attached.name):
                 h.how = "topology"
+        elif domain != h.domain:
+            h.elsewhere.append((dev, itf, domain))
         h.edges.append((dev, itf))
     if h.domain is not None or h.shut:
         if h.domain is None:  # every edge port where it was seen is shut: disconnected

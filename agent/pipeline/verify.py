@@ -257,6 +257,15 @@ def _camera(
             violations.append(_violation(ctx, h, name, hit, out, certain=False))
     violations.extend(_relays(ctx, h, cores, allowed))
     uncertain = _uncertain(ctx, h, out, src & core_any & ~allowed)
+    for dev, itf, domain in h.elsewhere:
+        uncertain.append(
+            r.UncertainItem(
+                device=dev,
+                why=f"the camera's MAC is also learned on {dev} {itf} "
+                f"({ctx.net.domain_names.get(domain, '?')}), a different segment: only "
+                f"{h.device} {h.interface} was analysed",
+            )
+        )
     proven = any(v.certain for v in violations)
     stops = [] if violations else _stops(ctx, h, out, src & core_any & ~allowed)
     status: r.Status = (

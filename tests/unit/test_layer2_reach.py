@@ -56,3 +56,19 @@ def test_unaddressed_host_on_a_routerless_segment_is_inconclusive(tmp_path: Path
     cam = report.cameras[0]
     assert cam.status == "inconclusive"
     assert "no known address" in cam.uncertain[-1].why
+
+
+def test_camera_seen_on_two_segments_is_not_proven_isolated(tmp_path: Path) -> None:
+    table = [
+        {"mac": "bc:ad:28:00:00:01", "interface": "Gi1/0/1", "vlan": 100},
+        {"mac": "bc:ad:28:00:00:01", "interface": "Gi1/0/3", "vlan": 200},
+    ]
+    root = _snapshot(tmp_path, None, table)
+    cfg = root / "configs" / "acc9.cfg"
+    cfg.write_text(
+        cfg.read_text()
+        + "interface GigabitEthernet1/0/3\n switchport mode access\n switchport access vlan 200\n"
+    )
+    cam = verify(prepare.run(root)).cameras[0]
+    assert cam.status == "inconclusive"
+    assert any("also learned on acc9 GigabitEthernet1/0/3" in u.why for u in cam.uncertain)
