@@ -173,6 +173,8 @@ def build(
             if items:
                 link_uncertain.extend((seg, items) for seg in carried.values())
 
+    _infer_layer3_links(devices, links, uf)
+
     # domains
     roots: dict[Seg, int] = {}
     names: dict[int, str] = {}
@@ -303,6 +305,35 @@ def _parent_up(dev: Device, idx: dict[str, Interface], itf: Interface) -> bool:
         if parent is not None and parent.shutdown:
             return False
     return True
+
+
+def _infer_layer3_links(
+    devices: dict[str, Device], links: list[tuple[tuple[str, str], tuple[str, str]]], uf: _UnionFind
+) -> None:
+    """Interfaces of two devices in the same subnet share a segment when nothing (no LLDP,
+    no topology.yml link) says how those two devices connect: Batfish's rule for snapshots
+    that hold configurations only. Joining can only add reach, never hide it."""
+    linked = {frozenset((a[0], b[0])) for a, b in links}
+    by_subnet: dict[str, list[tuple[str, Seg]]] = {}
+    for name, dev in devices.items():
+        for itf in dev.interfaces.values():
+            if itf.shutdown or itf.kind in ("loopback", "null", "tunnel"):
+                continue
+            segs = _own_segments(name, itf)
+            if not segs:
+                continue
+            for addr in [*itf.ipv4, *itf.ipv6]:
+                if addr.link_local:
+                    continue
+                net = ipaddress.ip_interface(addr.address).network
+                if net.prefixlen >= net.max_prefixlen:
+                    continue
+                by_subnet.setdefault(str(net), []).append((name, segs[0]))
+    for members in by_subnet.values():
+        for i, (dev_a, seg_a) in enumerate(members):
+            for dev_b, seg_b in members[i + 1 :]:
+                if dev_a != dev_b and frozenset((dev_a, dev_b)) not in linked:
+                    uf.union(seg_a, seg_b)
 
 
 def _own_segments(device: str, itf: Interface) -> list[Seg]:

@@ -48,8 +48,8 @@ class Fib:
         self._index: dict[Key, list[tuple[int, dict[int, FibEntry]]]] = {}
         self._build_base(state)
         self._groups = _groups(net)
-        self._adj: dict[tuple[str, str], dict[str, dict[str, list[tuple[L3If, L3If]]]]] = {}
-        self._originated: dict[tuple[str, str], dict[str, list[tuple[IPNet, int]]]] = {}
+        self._adj: dict[tuple[str, int], dict[str, dict[str, list[tuple[L3If, L3If]]]]] = {}
+        self._originated: dict[tuple[str, int], dict[str, list[tuple[IPNet, int]]]] = {}
 
     def table(self, device: str, vrf: str, af: int) -> list[FibEntry]:
         k = (device, vrf, af)
@@ -59,9 +59,9 @@ class Fib:
         table = dict(self.base.get(k, {}))
         table = {p: (d, pr, dict(h)) for p, (d, pr, h) in table.items()}
         if vrf not in self.collected.get(device, set()):
-            for group_key, group in self._groups.items():
-                if group_key[1] == vrf and device in group:
-                    self._learn(group_key, device, af, table)
+            group_key = (vrf, af)
+            if device in self._groups.get(group_key, {}):
+                self._learn(group_key, device, af, table)
         entries = [FibEntry(p, d, pr, list(hops)) for p, (d, pr, hops) in table.items()]
         entries.sort(key=lambda e: (-e.prefix.prefixlen, int(e.prefix.network_address)))
         self._done[k] = entries
@@ -130,10 +130,16 @@ class Fib:
                     continue
                 _offer_static(net, tables, name, route)
 
-    def _learn(self, group_key: tuple[str, str], device: str, af: int, table: Table) -> None:
-        proto, vrf = group_key
-        if af not in FAMILIES.get(proto, (4, 6)):
-            return
+    def _learn(self, group_key: tuple[str, int], device: str, af: int, table: Table) -> None:
+        vrf, _af = group_key
+        protocols = sorted(
+            {
+                p.protocol
+                for p in self.net.devices[device].routing
+                if p.vrf == vrf and af in FAMILIES[p.protocol]
+            }
+        )
+        proto = "/".join(protocols)
         adj = self._adj.get(group_key)
         if adj is None:
             adj = self._adj[group_key] = _adjacency(self._groups[group_key])
@@ -145,7 +151,7 @@ class Fib:
                     for prefix, (_d, prot, _h) in self.base.get((dev, vrf, fam), {}).items():
                         if prot in ("connected", "static") or dev in self.collected:
                             originated.setdefault(dev, []).append((prefix, fam))
-        distance = PROTOCOL_DISTANCE.get(proto, 110)
+        distance = min(PROTOCOL_DISTANCE.get(p, 110) for p in protocols)
         reach = _reach_without(adj, device)
         learned = False
         file = self.net.devices[device].file
@@ -196,8 +202,10 @@ def _participates(net: Network, device: str, proc: RoutingProcess, itf: L3If) ->
         r in (tag, proc.protocol) or r.startswith(proc.protocol + " ") for r in cfg.routing
     ):
         return True
-    if not proc.networks:
-        return True  # enabled per interface elsewhere, or BGP: every interface may peer
+    if not proc.networks or proc.protocol == "bgp":
+        # enabled per interface elsewhere, or BGP (its network statements say what it
+        # advertises, not where it peers): every interface may peer
+        return True
     nets = [ipaddress.ip_network(n, strict=False) for n in proc.networks]
     addrs: list[IPIf] = [*itf.v4, *itf.v6]
     return any(a.ip in n for a in addrs for n in nets if n.version == a.version)
@@ -215,20 +223,19 @@ FAMILIES = {
 }
 
 
-def _family_of(protocol: str) -> str:
-    return protocol
-
-
-def _groups(net: Network) -> dict[tuple[str, str], dict[str, list[L3If]]]:
-    """(protocol, vrf) -> device -> interfaces taking part."""
-    members: dict[tuple[str, str], dict[str, list[L3If]]] = {}
+def _groups(net: Network) -> dict[tuple[str, int], dict[str, list[L3If]]]:
+    """(vrf, family) -> device -> interfaces taking part in some dynamic protocol that carries
+    that family. Protocols are merged: redistribution between them is not modelled, so any
+    router running any of them may learn from any other (an over-approximation)."""
+    members: dict[tuple[str, int], dict[str, list[L3If]]] = {}
     for name, dev in net.devices.items():
         for proc in dev.routing:
-            group = members.setdefault((_family_of(proc.protocol), proc.vrf), {})
-            itfs = group.setdefault(name, [])
-            for itf in net.l3_by_device.get(name, []):
-                if itf not in itfs and _participates(net, name, proc, itf):
-                    itfs.append(itf)
+            for af in FAMILIES.get(proc.protocol, (4, 6)):
+                group = members.setdefault((proc.vrf, af), {})
+                itfs = group.setdefault(name, [])
+                for itf in net.l3_by_device.get(name, []):
+                    if itf not in itfs and _participates(net, name, proc, itf):
+                        itfs.append(itf)
     return members
 
 

@@ -125,7 +125,8 @@ def verify(report: r.Report, show_unrecognized: bool = True) -> str:
     for cam in report.cameras:
         name = cam.ip or cam.mac or "?"
         if cam.status == "reachable":
-            console.print(f"\n[bold red]{name}[/] ({cam.vendor}, {cam.mac}) reaches the core:")
+            who = ", ".join(x for x in (cam.vendor, cam.mac) if x) or cam.evidence
+            console.print(f"\n[bold red]{name}[/] ({who}) reaches the core:")
             for v in cam.violations:
                 if not v.certain:
                     continue

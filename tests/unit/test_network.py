@@ -224,3 +224,20 @@ def test_unknown_line_on_a_trunk_makes_its_domain_uncertain() -> None:
     engine = Engine(n)
     out = engine.run([Start(domain, engine.space.prefix("dst", "10.99.0.0/24"))])
     assert any(k[0] == "line" for k in out.uncertain)
+
+
+def test_same_subnet_without_link_information_is_one_segment() -> None:
+    """Configurations only (a Batfish snapshot): adjacency is inferred from shared subnets."""
+    n = net(dev(ROUTERS), dev(CORE.format(name="c1", addr="192.168.0.2", n=1)))
+    assert n.l3[("r1", "GigabitEthernet0/1")].domain == n.l3[("c1", "GigabitEthernet0/0")].domain
+    assert ("delivered", "c1") in _dispositions(n, "10.0.1.5")
+
+
+def test_lldp_wins_over_subnet_inference() -> None:
+    # r1 and c1 are linked by LLDP on other ports: the shared /30 is not assumed to connect them
+    n = net(
+        dev(ROUTERS),
+        dev(CORE.format(name="c1", addr="192.168.0.2", n=1)),
+        links=[("r1:Gi0/2", "c1:Gi0/1")],
+    )
+    assert n.l3[("r1", "GigabitEthernet0/1")].domain != n.l3[("c1", "GigabitEthernet0/0")].domain
