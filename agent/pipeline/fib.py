@@ -62,6 +62,7 @@ class Fib:
             group_key = (vrf, af)
             if device in self._groups.get(group_key, {}):
                 self._learn(group_key, device, af, table)
+        _keep_real_paths(table, self.base.get(k, {}))
         entries = [FibEntry(p, d, pr, list(hops)) for p, (d, pr, hops) in table.items()]
         entries.sort(key=lambda e: (-e.prefix.prefixlen, int(e.prefix.network_address)))
         self._done[k] = entries
@@ -184,6 +185,30 @@ class Fib:
                 learned = True
         if learned:
             self.net.approximated.add((device, vrf))
+
+
+def _keep_real_paths(table: Table, base: Table) -> None:
+    """An approximated route may not exist in the real network: a router learns a prefix only
+    if someone advertises it. So it must not hide what the router would do without it. Every
+    entry whose hops are all approximated also keeps the hops the router would use otherwise:
+    its own configured route for the same prefix that lost on distance, else the entry that
+    covers it next (shorter prefixes first, so that one is already complete)."""
+    for prefix in sorted(table, key=lambda p: p.prefixlen):
+        _distance, _protocol, hops = table[prefix]
+        if not hops or not all(h.approximated for h in hops):
+            continue
+        fallback: dict[Hop, None] = {}
+        own = base.get(prefix)
+        if own is not None:
+            fallback = dict(own[2])
+        else:
+            for length in range(prefix.prefixlen - 1, -1, -1):
+                cover = table.get(prefix.supernet(new_prefix=length))
+                if cover is not None:
+                    fallback = dict(cover[2])
+                    break
+        for hop in fallback:
+            hops.setdefault(hop, None)
 
 
 def build(net: Network, state: dict[str, DeviceState]) -> None:
