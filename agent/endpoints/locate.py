@@ -198,12 +198,6 @@ def _is_shut(net: Network, device: str, itf: Interface) -> bool:
     return False
 
 
-def gateways(net: Network, h: Host) -> list[L3If]:
-    if h.domain is None:
-        return []
-    return list(net.domain_l3.get(h.domain, []))
-
-
 def _find_interface(net: Network, device: str, name: str) -> Interface | None:
     dev = net.devices.get(device)
     if dev is None:

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from agent.engine.acl import AclCompiler
 from agent.engine.space import Bdd, Space
 from agent.models.device import Unrecognized
-from agent.pipeline.names import key as ifkey
 from agent.pipeline.network import Filter, Hop, L3If, Network
 
 # device, vrf, ingress interface; None: the routing state of (device, vrf), after ingress
@@ -287,6 +286,3 @@ class Engine:
     def _has_subnet(itf: L3If) -> bool:
         return bool(itf.v4 or itf.v6)
 
-
-def same_interface(a: str, b: str) -> bool:
-    return ifkey(a) == ifkey(b)

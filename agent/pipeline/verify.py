@@ -522,6 +522,3 @@ def _endpoint(ctx: Context, h: Host) -> r.Endpoint:
         location=render.location(ctx.net, h) if h.domain is not None else None,
     )
 
-
-def ip_version(text: str) -> int:
-    return ipaddress.ip_address(text).version
