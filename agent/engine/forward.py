@@ -285,4 +285,3 @@ class Engine:
     @staticmethod
     def _has_subnet(itf: L3If) -> bool:
         return bool(itf.v4 or itf.v6)
-

@@ -521,4 +521,3 @@ def _endpoint(ctx: Context, h: Host) -> r.Endpoint:
         note=cls.note if cls else None,
         location=render.location(ctx.net, h) if h.domain is not None else None,
     )
-
