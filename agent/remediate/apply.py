@@ -18,6 +18,12 @@ _HEADER = {
     6: re.compile(r"^ipv6 access-list (?:extended )?(\S+)\s*$"),
 }
 _SEQ = re.compile(r"^(\s+)(\d+)\s+(.*)$")
+# IOS IPv6 ACLs show the sequence number at the end: " permit tcp any any eq 22 sequence 20"
+_SEQ_TAIL = re.compile(r"^(\s+)(.*\S)\s+sequence\s+(\d+)\s*$")
+
+
+def trailing_sequence(platform: str, family: int) -> bool:
+    return platform == "cisco_ios" and family == 6
 
 
 def _indent(lines: list[str], platform: str) -> str:
@@ -80,7 +86,10 @@ def _binding(change: AclChange, platform: str) -> str:
 
 
 def _entry_line(entry: Entry, family: int, platform: str, pad: str) -> str:
-    return f"{pad}{entry.seq} {entry_text(entry, family, platform)}"
+    text = entry_text(entry, family, platform)
+    if trailing_sequence(platform, family):
+        return f"{pad}{text} sequence {entry.seq}"
+    return f"{pad}{entry.seq} {text}"
 
 
 def apply(text: str, device: DeviceChange) -> str:
@@ -145,15 +154,22 @@ def _revert_acl(lines: list[str], change: AclChange, platform: str) -> list[str]
 
 def _seq_of(line: str) -> int | None:
     match = _SEQ.match(line)
-    return int(match.group(2)) if match else None
+    if match:
+        return int(match.group(2))
+    tail = _SEQ_TAIL.match(line)
+    return int(tail.group(3)) if tail else None
 
 
 def _resequence(body: list[str], first: int, step: int) -> list[str]:
     out, seq = [], first
     for line in body:
         match = _SEQ.match(line)
+        tail = _SEQ_TAIL.match(line)
         if match:
             out.append(f"{match.group(1)}{seq} {match.group(3)}")
+            seq += step
+        elif tail:
+            out.append(f"{tail.group(1)}{tail.group(2)} sequence {seq}")
             seq += step
         else:
             out.append(line)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from agent.errors import RenderError
-from agent.models.plan import AclChange, DeviceChange, PortChange, RenderedDevice
-from agent.remediate.apply import _binding, _header
+from agent.models.plan import AclChange, DeviceChange, Entry, PortChange, RenderedDevice
+from agent.remediate.apply import _binding, _header, trailing_sequence
 from agent.remediate.entries import entry_text
 from agent.remediate.names import check_name
 from agent.render import render as render_template
@@ -59,11 +59,20 @@ def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]
         "header": _line(header),
         "binding": _line(_binding(change, platform)),
         "original": [_line(line.strip()) for line in change.original],
-        "entries": [
-            {"seq": e.seq, "text": _line(entry_text(e, change.family, platform))}
-            for e in change.entries
-        ],
+        "entries": [_entry(e, change.family, platform) for e in change.entries],
     }
+
+
+def _entry(entry: Entry, family: int, platform: str) -> dict[str, object]:
+    """The entry as typed in ACL mode, and the command that removes it (IOS IPv6 ACLs take
+    ``sequence N`` first in configuration mode)."""
+    text = entry_text(entry, family, platform)
+    if trailing_sequence(platform, family):
+        return {
+            "line": _line(f"sequence {entry.seq} {text}"),
+            "no": _line(f"no sequence {entry.seq}"),
+        }
+    return {"line": _line(f"{entry.seq} {text}"), "no": _line(f"no {entry.seq}")}
 
 
 def render(device: DeviceChange) -> RenderedDevice:
