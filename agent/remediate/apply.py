@@ -148,11 +148,11 @@ def _revert_acl(lines: list[str], change: AclChange, platform: str) -> list[str]
     if change.resequence:
         return [*lines[: start + 1], *change.original, *lines[end:]]
     seqs = {e.seq for e in change.entries}
-    body = [ln for ln in lines[start + 1 : end] if _seq_of(ln) not in seqs]
+    body = [ln for ln in lines[start + 1 : end] if seq_of(ln) not in seqs]
     return [*lines[: start + 1], *body, *lines[end:]]
 
 
-def _seq_of(line: str) -> int | None:
+def seq_of(line: str) -> int | None:
     match = _SEQ.match(line)
     if match:
         return int(match.group(2))
@@ -180,14 +180,14 @@ def _merge(body: list[str], new: list[str]) -> list[str]:
     """Insert entry lines by sequence number; remarks stay before the entry they precede."""
     out = list(body)
     for line in new:
-        seq = _seq_of(line)
+        seq = seq_of(line)
         assert seq is not None
         at = len(out)
         for i, existing in enumerate(out):
-            other = _seq_of(existing)
+            other = seq_of(existing)
             if other is not None and other > seq:
                 at = i
-                while at > 0 and _seq_of(out[at - 1]) is None and "remark" in out[at - 1]:
+                while at > 0 and seq_of(out[at - 1]) is None and "remark" in out[at - 1]:
                     at -= 1
                 break
         out.insert(at, line)

@@ -25,6 +25,7 @@ from agent.models.device import Acl, Device
 from agent.models.plan import AclChange, DeviceChange, Entry, PortChange, Strategy
 from agent.pipeline.network import L3If
 from agent.pipeline.verify import Context, allowed_set, core_sets
+from agent.remediate.apply import seq_of
 
 SUPPORTED = ("cisco_ios", "arista_eos")
 NEW_ACL = {4: "SEGPROOF-CAM-IN", 6: "SEGPROOF-CAM-IN6"}
@@ -224,18 +225,29 @@ def _acl_change(
             bind=flt is None,
             entries=entries,
         )
-    seqs = [rule.seq or 0 for rule in acl.rules]
-    before = seqs[position - 1] if position > 0 else 0
-    room = seqs[position] - before - 1
+    # every numbered line of the ACL as the device shows it (EOS numbers its remarks too)
+    lines = [
+        (seq_of(line), " remark " in f" {line.strip()} ") for line in _original_lines(ctx, acl)
+    ]
+    numbered = [n for n, _ in lines if n is not None]
+    remarks = {n for n, is_remark in lines if n is not None and is_remark}
+    target = acl.rules[position].seq or 0
+    if target not in numbered:
+        return f"{dev.name} {acl.name}: entry {target} not found in the configuration text"
+    index = numbered.index(target)
+    while index > 0 and numbered[index - 1] in remarks:  # keep a remark with its entry
+        index -= 1
+    target = numbered[index]
+    before = numbered[index - 1] if index > 0 else 0
+    room = target - before - 1
     resequence = None
     original: list[str] = []
     if room < wanted:
         step = 10 * ((wanted // 10) + 1)
         resequence = (step, step)
         original = _original_lines(ctx, acl)
-        seqs = [step * (i + 1) for i in range(len(seqs))]
-        before = seqs[position - 1] if position > 0 else 0
-        room = seqs[position] - before - 1
+        before = step * index
+        room = step - 1
     gap = max(1, room // (wanted + 1))
     entries = _number([*permits, *denies], before + gap, gap)
     return AclChange(
@@ -251,16 +263,16 @@ def _acl_change(
 
 
 def _collapse(prefixes: list[str]) -> list[str]:
-    """Drop prefixes inside another one of the list; keep first-seen order."""
-    nets = [ipaddress.ip_network(p, strict=False) for p in prefixes]
+    """The smallest list of prefixes covering exactly the same addresses (contiguous camera
+    addresses merge: 10.20.0.12/32 and 10.20.0.13/32 become 10.20.0.12/31)."""
     out: list[str] = []
-    for i, net in enumerate(nets):
-        inside = any(
-            j != i and other.version == net.version and net != other and net.subnet_of(other)  # type: ignore[arg-type]
-            for j, other in enumerate(nets)
-        )
-        if not inside and str(net) not in out:
-            out.append(str(net))
+    for version in (4, 6):
+        nets = [
+            n
+            for n in (ipaddress.ip_network(p, strict=False) for p in prefixes)
+            if n.version == version
+        ]
+        out.extend(str(n) for n in ipaddress.collapse_addresses(nets))  # type: ignore[type-var]
     return out
 
 

@@ -52,7 +52,12 @@ def reparsed(ctx: Context, device: DeviceChange, rendered: RenderedDevice) -> li
     parse = load_vendors()[device.platform].parse
     assert parse is not None
     parsed = parse(rendered.change, f"remediation/{device.device}.cfg", device.device)
-    problems = [f"{u.line}: {u.text} ({u.why})" for u in parsed.unrecognized]
+    # ``resequence`` is a command of ACL mode, not a line of the running configuration
+    problems = [
+        f"{u.line}: {u.text} ({u.why})"
+        for u in parsed.unrecognized
+        if not u.text.startswith("resequence ")
+    ]
     space = ctx.engine.space
     for change in device.changes:
         if not isinstance(change, AclChange):
