@@ -22,10 +22,10 @@ from agent.errors import SegproofError
 from agent.models import result as r
 from agent.pipeline import outputs, prepare
 from agent.pipeline import text as textout
+from agent.pipeline.context import Context
 from agent.pipeline.inventory import run as inventory_run
 from agent.pipeline.remediate import run as remediate_run
 from agent.pipeline.tracing import run as trace_run
-from agent.pipeline.verify import Context
 from agent.pipeline.verify import run as verify_run
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_INCONCLUSIVE, EXIT_INTERNAL = 0, 1, 2, 3, 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 from agent.endpoints.locate import Host, discover, display_mac
 from agent.models import result as r
 from agent.pipeline import render
-from agent.pipeline.verify import Context
+from agent.pipeline.context import Context
 
 
 def _entry(ctx: Context, h: Host) -> r.Endpoint:

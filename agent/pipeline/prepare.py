@@ -11,7 +11,7 @@ from agent.engine.space import Space
 from agent.models.policy import Policy
 from agent.models.snapshot import Snapshot
 from agent.pipeline import assemble, load, parse
-from agent.pipeline.verify import Context
+from agent.pipeline.context import Context
 from agent.vendors import load_vendors
 from agent.vendors.base import Vendor
 

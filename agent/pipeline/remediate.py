@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.models.plan import Remediation, Strategy
-from agent.pipeline.verify import Context
+from agent.pipeline.context import Context
 from agent.pipeline.verify import run as verify
 from agent.remediate import plan as planner
 from agent.remediate import prove

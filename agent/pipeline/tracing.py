@@ -10,7 +10,7 @@ from agent.engine.trace import Branch, from_domain
 from agent.errors import InputError
 from agent.models import result as r
 from agent.pipeline import render
-from agent.pipeline.verify import Context
+from agent.pipeline.context import Context
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58, "sctp": 132, "gre": 47, "esp": 50}
 

@@ -23,8 +23,9 @@ from agent.errors import InputError
 from agent.models import result as r
 from agent.models.device import Acl, Device
 from agent.models.plan import AclChange, DeviceChange, Entry, PortChange, Strategy
+from agent.pipeline.context import Context
 from agent.pipeline.network import L3If
-from agent.pipeline.verify import Context, allowed_set, core_sets
+from agent.pipeline.verify import allowed_set, core_sets
 from agent.remediate.apply import seq_of
 
 SUPPORTED = ("cisco_ios", "arista_eos")

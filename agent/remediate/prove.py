@@ -19,7 +19,8 @@ from agent.engine.space import Bdd, Space
 from agent.models import result as r
 from agent.models.plan import AclChange, DeviceChange, Entry, ProofResult, RenderedDevice
 from agent.pipeline import prepare
-from agent.pipeline.verify import Context, allowed_set
+from agent.pipeline.context import Context
+from agent.pipeline.verify import allowed_set
 from agent.pipeline.verify import run as verify
 from agent.remediate.apply import apply, revert
 from agent.vendors import load_vendors
