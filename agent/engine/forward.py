@@ -207,6 +207,8 @@ class Engine:
                 add(out.drops, ("routing-off", device, vrf, af), fam)
                 continue
             touch(net.routing_uncertain.get((device, "*"), []), fam)
+            for prefix, item in net.unresolved.get((device, vrf, af), []):
+                touch([item], fam & s.prefix("dst", prefix))
             groups, no_route = self.groups(device, vrf, af)
             add(out.drops, ("no-route", device, vrf), fam & no_route)
             for group in groups:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 from collections import deque
 
-from agent.models.device import Route, RoutingProcess, Source
+from agent.models.device import Route, RoutingProcess, Source, Unrecognized
 from agent.models.snapshot import DeviceState
 from agent.pipeline.names import key
 from agent.pipeline.network import DEFAULT_VRF, FibEntry, Hop, IPIf, IPNet, L3If, Network
@@ -353,16 +353,28 @@ def _offer_static(net: Network, tables: dict[Key, Table], device: str, route: Ro
         return
     if route.interface:
         itf = _iface(net, device, route.interface)
-        if itf is None or not itf.up:
+        if itf is None:
+            _unresolved(net, device, route, prefix, f"interface {route.interface} not found")
             return
+        if not itf.up:
+            return  # a route via a shut interface is not installed: understood
     else:
         itf = _connected_for(net, device, target_vrf, route.next_hop)
         if itf is None:
             itf = _recursive(net, tables, device, target_vrf, route.next_hop)
             if itf is None:
+                why = f"next hop {route.next_hop} is in no known subnet: route not installed"
+                _unresolved(net, device, route, prefix, why)
                 return
     hop = Hop("nexthop", interface=itf.name, next_hop=route.next_hop, vrf=itf.vrf, route=src)
     _offer(table, prefix, route.distance, route.protocol, hop)
+
+
+def _unresolved(net: Network, device: str, route: Route, prefix: IPNet, why: str) -> None:
+    item = Unrecognized(
+        file=route.src.file, line=route.src.line, text=route.src.text, context="route", why=why
+    )
+    net.unresolved.setdefault((device, route.vrf, prefix.version), []).append((prefix, item))
 
 
 def _recursive(

@@ -106,6 +106,11 @@ class Network:
     # known host addresses per domain (ARP/NDP/topology), set by the verify stage
     domain_hosts: dict[int, set[str]] = field(default_factory=dict)
     _owners_index: dict[tuple[str, str, int], dict[int, L3If]] = field(default_factory=dict)
+    # static routes left out because their next hop or interface did not resolve: the proof
+    # for packets they would carry rests on that (an address segproof could not read, ...)
+    unresolved: dict[tuple[str, str, int], list[tuple[IPNet, Unrecognized]]] = field(
+        default_factory=dict
+    )
     notes: list[str] = field(default_factory=list)
     # set by agent.pipeline.fib.build: (device, vrf, family) -> entries, longest prefix first
     fib: FibSource | None = None

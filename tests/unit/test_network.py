@@ -241,3 +241,17 @@ def test_lldp_wins_over_subnet_inference() -> None:
         links=[("r1:Gi0/2", "c1:Gi0/1")],
     )
     assert n.l3[("r1", "GigabitEthernet0/1")].domain != n.l3[("c1", "GigabitEthernet0/0")].domain
+
+
+def test_unresolvable_static_route_is_uncertain_for_its_prefix() -> None:
+    n = _routed()
+    (prefix, item), *_ = n.unresolved[("r1", "default", 4)]
+    assert str(prefix) == "10.0.8.0/24" and "172.16.0.1" in item.why
+    engine = Engine(n)
+    s = engine.space
+    domain = n.l3[("r1", "GigabitEthernet0/0")].domain
+    assert domain is not None
+    to_8 = engine.run([Start(domain, s.prefix("dst", "10.0.8.0/24"))])
+    assert any(k == ("line", item) for k in to_8.uncertain)
+    to_1 = engine.run([Start(domain, s.prefix("dst", "10.0.1.0/24"))])
+    assert not any(k == ("line", item) for k in to_1.uncertain)
