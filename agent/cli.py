@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 from rich.console import Console
 from rich.markup import escape
 
 from agent import __version__
+from agent import collect as collect_mod
 from agent.acltemplate import DEFAULT_NAME, FIRST_ID, SELECTIONS, TARGETS
 from agent.acltemplate import run as acltemplate_run
 from agent.errors import SegproofError
@@ -29,6 +31,7 @@ from agent.pipeline.tracing import run as trace_run
 from agent.pipeline.verify import run as verify_run
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INPUT, EXIT_INCONCLUSIVE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_PARTIAL = 5  # collect: some devices could not be collected (see meta.json)
 VERDICT_EXIT = {"isolated": EXIT_OK, "violation": EXIT_VIOLATION, "inconclusive": EXIT_INCONCLUSIVE}
 
 _err = Console(stderr=True, highlight=False)
@@ -246,6 +249,68 @@ def remediate(
     else:
         _emit(textout.remediation(result), None)
     sys.exit(EXIT_OK if result.passed else EXIT_VIOLATION)
+
+
+def _prompt(label: str, hidden: bool) -> str:
+    default = "" if "secret" in label.lower() else None
+    return str(
+        click.prompt(label, hide_input=hidden, default=default, show_default=False, err=True)
+    )
+
+
+@cli.command("collect")
+@click.argument("inventory", type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="the new snapshot folder",
+)
+@click.option("--workers", type=click.IntRange(1, 500), default=10, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="seconds per device operation",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="for timeouts and refused connections",
+)
+@click.option("--force", is_flag=True, help="replace an existing snapshot folder")
+def collect(
+    inventory: str, out: str, workers: int, timeout: float, retries: int, force: bool
+) -> None:
+    """Collect configurations and state from live devices (Nornir SimpleInventory folder) into
+    a new snapshot folder.
+
+    Credentials: SEGPROOF_USERNAME, SEGPROOF_PASSWORD, SEGPROOF_SECRET (or per group
+    SEGPROOF_<GROUP>_USERNAME ...), else a prompt on a terminal. Exit codes: 0 every device
+    collected, 5 partial (see SNAPSHOT/meta.json), 2 bad input.
+    """
+    groups_file = Path(inventory) / "groups.yaml"
+    groups_data = yaml.safe_load(groups_file.read_text()) if groups_file.is_file() else None
+    groups = list(groups_data or {})
+    creds = collect_mod.resolve(groups, os.environ, _prompt if sys.stdin.isatty() else None)
+    result = collect_mod.run(
+        Path(inventory),
+        Path(out),
+        credentials=creds,
+        workers=workers,
+        timeout=timeout,
+        retries=retries,
+        force=force,
+    )
+    for rec in result.records.values():
+        detail = f" ({rec.reason}: {rec.message})" if rec.reason else ""
+        _err.print(f"{rec.host}: {rec.status}{detail}", markup=False)
+    sys.exit(result.exit_code)
 
 
 def _split(values: tuple[str, ...]) -> list[str]:

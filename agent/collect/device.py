@@ -1,0 +1,183 @@
+"""One device: send the platform's commands over netmiko (via nornir_netmiko) and turn every
+answer into a snapshot file. This is the per-device boundary: any exception from netmiko,
+paramiko or Nornir becomes a ``DeviceRecord`` value here and nowhere else."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
+from nornir.core.task import Result, Task
+from nornir_netmiko.tasks import netmiko_send_command
+from paramiko.ssh_exception import (
+    AuthenticationException,
+    NoValidConnectionsError,
+    SSHException,
+)
+
+from agent.collect import redact, shape, spec
+
+TRANSIENT = frozenset({"timeout", "refused"})
+REJECTED = re.compile(
+    r"^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|"
+    r"Unrecognized command|Invalid command)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+class CommandError(Exception):
+    """The device answered, but not usably: not retried."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    host: str
+    platform: str
+    status: str  # "ok" | "failed"
+    reason: str = ""  # "" | auth | timeout | refused | rejected | unparsed | error
+    message: str = ""
+    attempts: int = 0
+    seconds: float = 0.0
+    files: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "platform": self.platform,
+            "status": self.status,
+            "reason": self.reason or None,
+            "message": self.message or None,
+            "attempts": self.attempts,
+            "seconds": round(self.seconds, 2),
+            "files": list(self.files),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceOutput:
+    record: DeviceRecord
+    files: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in seen:
+        seen.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return seen
+
+
+def classify(exc: BaseException) -> str:
+    """The failure reason of an exception raised while talking to a device."""
+    chain = _chain(exc)
+    text = " ".join(str(e) for e in chain).lower()
+    if isinstance(exc, CommandError):
+        return exc.reason
+    if any(isinstance(e, NetmikoAuthenticationException | AuthenticationException) for e in chain):
+        return "auth"
+    refused = (ConnectionRefusedError, NoValidConnectionsError)
+    if any(isinstance(e, refused) for e in chain) or "refused" in text:
+        return "refused"
+    if any(isinstance(e, NetmikoTimeoutException | TimeoutError | socket.timeout) for e in chain):
+        return "timeout"
+    slow = "banner" in text or "timed out" in text
+    if slow and any(isinstance(e, SSHException) for e in chain):
+        return "timeout"
+    return "error"
+
+
+def _answer(task: Task, command: spec.Command, timeout: float) -> str | list[shape.Row]:
+    parsed = command.kind in shape.SHAPERS
+    kwargs: dict[str, Any] = {"read_timeout": timeout}
+    if parsed:
+        kwargs["use_textfsm"] = True
+        if command.template:
+            kwargs["textfsm_template"] = command.template_path()
+    result = netmiko_send_command(task, command_string=command.command, **kwargs).result
+    if isinstance(result, str) and REJECTED.search(result):
+        raise CommandError("rejected", f"{command.command!r} rejected by the device")
+    if isinstance(result, list):
+        return [dict(row) for row in result]
+    return str(result)
+
+
+def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str, str]:
+    host = task.host.name
+    files: dict[str, str] = {}
+    for command in platform.commands:
+        answer = _answer(task, command, timeout)
+        if command.kind == "config":
+            assert isinstance(answer, str)
+            files[command.path(host)] = redact.redact(answer, platform.redact).rstrip() + "\n"
+        elif command.kind == "text":
+            files[command.path(host)] = str(answer)
+        else:
+            if isinstance(answer, str):
+                if not command.is_empty_answer(answer):
+                    raise CommandError(
+                        "unparsed", f"{command.command!r}: answer not understood (no TextFSM rows)"
+                    )
+                value = shape.empty(command)
+            else:
+                value = shape.run(answer, command)
+            files[command.path(host)] = json.dumps(value, indent=2, sort_keys=True) + "\n"
+    return files
+
+
+def _close(task: Task) -> None:
+    with contextlib.suppress(Exception):  # closing a broken session: nothing to report
+        task.host.close_connection("netmiko")
+
+
+def collect(
+    task: Task,
+    *,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    secrets: list[str],
+    sleep: Callable[[float], None] = time.sleep,
+) -> Result:
+    """Nornir task: collect one device; the result is a ``DeviceOutput`` whatever happens."""
+    host = task.host.name
+    platform_name = str(task.host.platform)
+    start = time.monotonic()
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            platform = spec.load(platform_name)
+            files = _files(task, platform, timeout)
+        except Exception as exc:  # the per-device boundary (STYLE §5)
+            reason = classify(exc)
+            _close(task)
+            if reason in TRANSIENT and attempts <= retries:
+                sleep(backoff * 2 ** (attempts - 1))
+                continue
+            message = redact.scrub(f"{type(exc).__name__}: {exc}".strip(), secrets)
+            message = message.splitlines()[0] if message else reason
+            record = DeviceRecord(
+                host, platform_name, "failed", reason, message, attempts, time.monotonic() - start
+            )
+            return Result(host=task.host, result=DeviceOutput(record))
+        _close(task)
+        record = DeviceRecord(
+            host,
+            platform_name,
+            "ok",
+            attempts=attempts,
+            seconds=time.monotonic() - start,
+            files=tuple(sorted(files)),
+        )
+        return Result(host=task.host, result=DeviceOutput(record, files))
