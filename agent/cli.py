@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,12 +87,22 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("snapshot", type=click.Path(file_okay=False))
+@click.argument("snapshot", type=click.Path(file_okay=False), required=False)
 @click.option(
     "--policy",
     "policy",
     type=click.Path(dir_okay=False),
-    help="policy YAML (default SNAPSHOT/policy.yml)",
+    help="policy YAML (default SNAPSHOT/policy.yml, or INVENTORY/policy.yml with --inventory)",
+)
+@click.option(
+    "--inventory",
+    type=click.Path(file_okay=False, exists=True),
+    help="collect from the devices of this Nornir inventory first (instead of SNAPSHOT)",
+)
+@click.option(
+    "--save",
+    type=click.Path(file_okay=False),
+    help="with --inventory: keep the collected snapshot here (a new folder)",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -103,8 +115,10 @@ def cli() -> None:
     help="list unrecognised lines in text",
 )
 def verify(
-    snapshot: str,
+    snapshot: str | None,
     policy: str | None,
+    inventory: str | None,
+    save: str | None,
     fmt: str,
     output: str | None,
     any_source: bool,
@@ -112,11 +126,35 @@ def verify(
 ) -> None:
     """Prove every flagged camera isolated from the core, or show how it reaches it.
 
+    With --inventory, collect the devices first (as segproof collect does); a device that could
+    not be collected makes the result inconclusive at best.
+
     Exit codes: 0 isolated, 1 violation, 2 bad input, 3 inconclusive.
     """
-    ctx = _context(snapshot, policy, any_source, fmt)
-    with _progress(fmt == "text") as progress:
-        report = verify_run(ctx, progress)
+    if (snapshot is None) == (inventory is None):
+        _fail("give a SNAPSHOT folder or --inventory INVENTORY (one of them)")
+    if save and not inventory:
+        _fail("--save goes with --inventory")
+    scratch: Path | None = None
+    if inventory:
+        if save:
+            target = Path(save)
+        else:
+            scratch = Path(tempfile.mkdtemp(prefix="segproof-collect-"))
+            target = scratch / "snapshot"
+        policy = policy or str(Path(inventory) / "policy.yml")
+        _collect(
+            inventory, target, workers=10, timeout=30.0, retries=2, force=False, quiet=fmt == "json"
+        )
+        snapshot = str(target)
+    assert snapshot is not None
+    try:
+        ctx = _context(snapshot, policy, any_source, fmt)
+        with _progress(fmt == "text") as progress:
+            report = verify_run(ctx, progress)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     if fmt == "json":
         _emit(_dump(report), output)
     else:
@@ -258,6 +296,38 @@ def _prompt(label: str, hidden: bool) -> str:
     )
 
 
+def _collect(
+    inventory: str,
+    out: Path,
+    *,
+    workers: int,
+    timeout: float,
+    retries: int,
+    force: bool,
+    quiet: bool = False,
+) -> collect_mod.CollectResult:
+    groups_file = Path(inventory) / "groups.yaml"
+    groups_data = yaml.safe_load(groups_file.read_text()) if groups_file.is_file() else None
+    creds = collect_mod.resolve(
+        list(groups_data or {}), os.environ, _prompt if sys.stdin.isatty() else None
+    )
+    result = collect_mod.run(
+        Path(inventory),
+        out,
+        credentials=creds,
+        workers=workers,
+        timeout=timeout,
+        retries=retries,
+        force=force,
+    )
+    for rec in result.records.values():
+        if quiet and rec.status == "ok":
+            continue
+        detail = f" ({rec.reason}: {rec.message})" if rec.reason else ""
+        _err.print(f"{rec.host}: {rec.status}{detail}", markup=False)
+    return result
+
+
 @cli.command("collect")
 @click.argument("inventory", type=click.Path(file_okay=False, exists=True))
 @click.option(
@@ -294,22 +364,9 @@ def collect(
     SEGPROOF_<GROUP>_USERNAME ...), else a prompt on a terminal. Exit codes: 0 every device
     collected, 5 partial (see SNAPSHOT/meta.json), 2 bad input.
     """
-    groups_file = Path(inventory) / "groups.yaml"
-    groups_data = yaml.safe_load(groups_file.read_text()) if groups_file.is_file() else None
-    groups = list(groups_data or {})
-    creds = collect_mod.resolve(groups, os.environ, _prompt if sys.stdin.isatty() else None)
-    result = collect_mod.run(
-        Path(inventory),
-        Path(out),
-        credentials=creds,
-        workers=workers,
-        timeout=timeout,
-        retries=retries,
-        force=force,
+    result = _collect(
+        inventory, Path(out), workers=workers, timeout=timeout, retries=retries, force=force
     )
-    for rec in result.records.values():
-        detail = f" ({rec.reason}: {rec.message})" if rec.reason else ""
-        _err.print(f"{rec.host}: {rec.status}{detail}", markup=False)
     sys.exit(result.exit_code)
 
 

@@ -65,4 +65,23 @@ def run(snapshot: Snapshot, vendors: dict[str, Vendor]) -> Parsed:
             )
         devices[device.name] = device
         host_of[cfg.host] = device.name
+    for name, platform, why in failed_devices(snapshot):
+        if name not in devices and name not in opaque:
+            opaque[name] = Opaque(
+                name=name, platform=f"{platform}, not collected: {why}", file="meta.json"
+            )
+            host_of[name] = name
     return Parsed(devices, opaque, host_of)
+
+
+def failed_devices(snapshot: Snapshot) -> list[tuple[str, str, str]]:
+    """Devices ``segproof collect`` could not collect, from ``meta.json``: (name, platform,
+    reason). Their configuration and tables are missing from the snapshot."""
+    devices = snapshot.meta.get("devices")
+    out: list[tuple[str, str, str]] = []
+    if isinstance(devices, dict):
+        for name, record in sorted(devices.items()):
+            if isinstance(record, dict) and record.get("status") not in (None, "ok"):
+                why = str(record.get("reason") or record.get("status"))
+                out.append((str(name), str(record.get("platform") or "unknown"), why))
+    return out

@@ -17,6 +17,7 @@ from agent.models import result as r
 from agent.models.policy import parse_service
 from agent.pipeline import explain, render
 from agent.pipeline.context import Context
+from agent.pipeline.parse import failed_devices
 
 Progress = Callable[[str], None]
 
@@ -147,6 +148,15 @@ def run(ctx: Context, progress: Progress | None = None) -> r.Report:
         else "isolated"
     )
     notes = list(ctx.net.notes)
+    missing = failed_devices(ctx.snapshot)
+    if missing:
+        names = ", ".join(f"{n} ({why})" for n, _p, why in missing)
+        notes.append(
+            f"{len(missing)} device(s) could not be collected: {names}; cameras and paths "
+            "behind them are unknown, so this snapshot cannot prove isolation"
+        )
+        if verdict == "isolated":
+            verdict = "inconclusive"
     if not cameras:
         if _has_endpoint_data(ctx):
             notes.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import threading
@@ -169,3 +170,32 @@ def test_cli_collect_then_verify(
     assert info.value.code == 5  # badauth fails, the others are collected
     assert (tmp_path / "snap" / "configs" / "dist1.cfg").is_file()
     assert not (tmp_path / "snap" / "configs" / "badauth.cfg").exists()
+
+
+def test_verify_inventory_with_failed_devices_is_never_isolated(
+    fake_network: FakeNetwork,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Building B's switches (EOS) refuse the password: their cameras are unknown, so the
+    verdict must not be isolated even though building A's cameras are."""
+    devices = {n: p for n, p in fake_network.ports.items() if n not in ("badauth", "rejector")}
+    inv = fake_network.inventory(tmp_path / "inventory", devices)
+    (inv / "topology.yml").write_text((CAMPUS / "topology.yml").read_text())
+    (inv / "policy.yml").write_text((CAMPUS / "policy.yml").read_text())
+    monkeypatch.setenv("SEGPROOF_USERNAME", USER)
+    monkeypatch.setenv("SEGPROOF_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SEGPROOF_EOS_USERNAME", USER)
+    monkeypatch.setenv("SEGPROOF_EOS_PASSWORD", "wrong-password")
+    saved = tmp_path / "saved"
+    args = ["verify", "--inventory", str(inv), "--save", str(saved), "--format", "json"]
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 3
+    report = json.loads(capsys.readouterr().out)
+    assert report["verdict"] == "inconclusive"
+    assert any("could not be collected" in n for n in report["notes"])
+    failed = {d["name"] for d in report["devices"] if not d["modelled"]}
+    assert {"dist2", "acc3"} <= failed
+    assert json.loads((saved / "meta.json").read_text())["summary"]["failed"] == 2
