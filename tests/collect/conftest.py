@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,38 +126,55 @@ class FakeNetwork:
         return folder
 
 
-@pytest.fixture(scope="session")
-def fake_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeNetwork]:
+def _platforms(root: Path) -> dict[str, str]:
+    """Platform per device of a snapshot: from topology.yml, else detected from the config."""
+    topo_file = root / "topology.yml"
+    topo = yaml.safe_load(topo_file.read_text()) if topo_file.is_file() else {}
+    given = {
+        n: d["platform"] for n, d in (topo or {}).get("devices", {}).items() if "platform" in d
+    }
+    out = {}
+    for cfg in sorted((root / "configs").iterdir()):
+        text = cfg.read_text()
+        out[cfg.stem] = given.get(cfg.stem) or (
+            "arista_eos" if "! device:" in text or "EOS-" in text else "cisco_ios"
+        )
+    return out
+
+
+@contextmanager
+def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]:
+    """FakeNOS serving every device of the snapshot at ``root`` (plus ``badauth`` and
+    ``rejector`` with ``extras``) on 127.0.0.1; always stopped, by pid."""
     python = _venv()
-    work = tmp_path_factory.mktemp("fakenos")
-    topo = yaml.safe_load((CAMPUS / "topology.yml").read_text())
-    platforms = {n: d["platform"] for n, d in topo["devices"].items()}
+    platforms = _platforms(root)
     devices = sorted(platforms)
-    extra = ["badauth", "rejector"]
+    extra = ["badauth", "rejector"] if extras else []
     ports = dict(zip(devices + extra, free_ports(len(devices) + len(extra)), strict=True))
     hosts: dict[str, object] = {}
     for name in devices:
         platform = platforms[name]
-        config = served_config(platform, (CAMPUS / "configs" / f"{name}.cfg").read_text())
-        cmds = _commands(platform, config, CAMPUS / "state" / name)
+        config = served_config(platform, (root / "configs" / f"{name}.cfg").read_text())
+        cmds = _commands(platform, config, root / "state" / name)
         hosts[name] = {
             "port": ports[name],
             "platform": platform,
             "nos": {"plugin": PLUGINS[platform], "configuration": {"commands": cmds}},
         }
-    acc1 = (CAMPUS / "configs" / "acc1.cfg").read_text()
-    for name, password, skip in (
-        ("badauth", "another-pass", ""),
-        ("rejector", PASSWORD, "show mac address-table"),
-    ):
-        cmds = _commands("cisco_ios", acc1, CAMPUS / "state" / "acc1", skip)
-        hosts[name] = {
-            "port": ports[name],
-            "platform": "cisco_ios",
-            "password": password,
-            "nos": {"plugin": PLUGINS["cisco_ios"], "configuration": {"commands": cmds}},
-        }
-        platforms[name] = "cisco_ios"
+    if extras:
+        acc1 = (CAMPUS / "configs" / "acc1.cfg").read_text()
+        for name, password, skip in (
+            ("badauth", "another-pass", ""),
+            ("rejector", PASSWORD, "show mac address-table"),
+        ):
+            cmds = _commands("cisco_ios", acc1, CAMPUS / "state" / "acc1", skip)
+            hosts[name] = {
+                "port": ports[name],
+                "platform": "cisco_ios",
+                "password": password,
+                "nos": {"plugin": PLUGINS["cisco_ios"], "configuration": {"commands": cmds}},
+            }
+            platforms[name] = "cisco_ios"
     server = {
         "plugin": "ParamikoSshServer",
         "configuration": {"address": "127.0.0.1", "timeout": 1},
@@ -176,7 +194,7 @@ def fake_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeNetwo
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while not ready.is_file():
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.skip(f"FakeNOS did not start: {(work / 'fakenos.log').read_text()[-500:]}")
@@ -191,6 +209,12 @@ def fake_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeNetwo
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def fake_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeNetwork]:
+    with serve(CAMPUS, tmp_path_factory.mktemp("fakenos"), extras=True) as network:
+        yield network
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
