@@ -17,6 +17,7 @@ import click
 import yaml
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 
 from agent import __version__
 from agent import collect as collect_mod
@@ -105,6 +106,11 @@ def cli() -> None:
     help="with --inventory: keep the collected snapshot here (a new folder)",
 )
 @click.option(
+    "--known-hosts",
+    type=click.Path(dir_okay=False),
+    help="with --inventory: check SSH host keys strictly against this known_hosts file",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report to FILE")
@@ -119,6 +125,7 @@ def verify(
     policy: str | None,
     inventory: str | None,
     save: str | None,
+    known_hosts: str | None,
     fmt: str,
     output: str | None,
     any_source: bool,
@@ -144,7 +151,14 @@ def verify(
             target = scratch / "snapshot"
         policy = policy or str(Path(inventory) / "policy.yml")
         _collect(
-            inventory, target, workers=10, timeout=30.0, retries=2, force=False, quiet=fmt == "json"
+            inventory,
+            target,
+            workers=10,
+            timeout=30.0,
+            retries=2,
+            force=False,
+            known_hosts=known_hosts,
+            quiet=fmt == "json",
         )
         snapshot = str(target)
     assert snapshot is not None
@@ -304,28 +318,43 @@ def _collect(
     timeout: float,
     retries: int,
     force: bool,
+    known_hosts: str | None = None,
     quiet: bool = False,
 ) -> collect_mod.CollectResult:
+    """Run a collection with credentials from the environment (or a prompt), per-device lines
+    on stderr (failures always; successes unless ``quiet``) and a progress bar on a terminal."""
     groups_file = Path(inventory) / "groups.yaml"
     groups_data = yaml.safe_load(groups_file.read_text()) if groups_file.is_file() else None
-    creds = collect_mod.resolve(
-        list(groups_data or {}), os.environ, _prompt if sys.stdin.isatty() else None
-    )
-    result = collect_mod.run(
-        Path(inventory),
-        out,
-        credentials=creds,
-        workers=workers,
-        timeout=timeout,
-        retries=retries,
-        force=force,
-    )
-    for rec in result.records.values():
-        if quiet and rec.status == "ok":
-            continue
+    prompt = _prompt if sys.stdin.isatty() else None
+    creds = collect_mod.resolve(list(groups_data or {}), os.environ, prompt)
+    hosts_file = Path(inventory) / "hosts.yaml"
+    hosts = yaml.safe_load(hosts_file.read_text()) if hosts_file.is_file() else None
+    total = len(hosts or {})
+
+    def line(rec: collect_mod.DeviceRecord) -> str:
         detail = f" ({rec.reason}: {rec.message})" if rec.reason else ""
-        _err.print(f"{rec.host}: {rec.status}{detail}", markup=False)
-    return result
+        return f"{rec.host}: {rec.status}{detail}"
+
+    show_bar = not quiet and _err.is_terminal
+    with Progress(console=_err, transient=True, disable=not show_bar) as bar:
+        task = bar.add_task("collecting", total=total or None)
+
+        def done(rec: collect_mod.DeviceRecord) -> None:
+            bar.advance(task)
+            if rec.status != "ok" or not quiet:
+                bar.console.print(line(rec), markup=False, highlight=False)
+
+        return collect_mod.run(
+            Path(inventory),
+            out,
+            credentials=creds,
+            workers=workers,
+            timeout=timeout,
+            retries=retries,
+            force=force,
+            known_hosts=Path(known_hosts) if known_hosts else None,
+            on_device=done,
+        )
 
 
 @cli.command("collect")
@@ -354,8 +383,21 @@ def _collect(
     help="for timeouts and refused connections",
 )
 @click.option("--force", is_flag=True, help="replace an existing snapshot folder")
+@click.option(
+    "--known-hosts",
+    type=click.Path(dir_okay=False),
+    help="check SSH host keys strictly against this known_hosts file (default: not checked)",
+)
+@click.option("--quiet", is_flag=True, help="no progress bar; print only failed devices")
 def collect(
-    inventory: str, out: str, workers: int, timeout: float, retries: int, force: bool
+    inventory: str,
+    out: str,
+    workers: int,
+    timeout: float,
+    retries: int,
+    force: bool,
+    known_hosts: str | None,
+    quiet: bool,
 ) -> None:
     """Collect configurations and state from live devices (Nornir SimpleInventory folder) into
     a new snapshot folder.
@@ -365,7 +407,14 @@ def collect(
     collected, 5 partial (see SNAPSHOT/meta.json), 2 bad input.
     """
     result = _collect(
-        inventory, Path(out), workers=workers, timeout=timeout, retries=retries, force=force
+        inventory,
+        Path(out),
+        workers=workers,
+        timeout=timeout,
+        retries=retries,
+        force=force,
+        known_hosts=known_hosts,
+        quiet=quiet,
     )
     sys.exit(result.exit_code)
 

@@ -18,6 +18,7 @@ from nornir.core.task import Result, Task
 from nornir_netmiko.tasks import netmiko_send_command
 from paramiko.ssh_exception import (
     AuthenticationException,
+    BadHostKeyException,
     NoValidConnectionsError,
     SSHException,
 )
@@ -84,6 +85,8 @@ def classify(exc: BaseException) -> str:
     text = " ".join(str(e) for e in chain).lower()
     if isinstance(exc, CommandError):
         return exc.reason
+    if any(isinstance(e, BadHostKeyException) for e in chain) or "known_hosts" in text:
+        return "hostkey"
     if any(isinstance(e, NetmikoAuthenticationException | AuthenticationException) for e in chain):
         return "auth"
     refused = (ConnectionRefusedError, NoValidConnectionsError)
@@ -148,8 +151,27 @@ def collect(
     backoff: float,
     secrets: list[str],
     sleep: Callable[[float], None] = time.sleep,
+    on_done: Callable[[DeviceRecord], None] | None = None,
 ) -> Result:
-    """Nornir task: collect one device; the result is a ``DeviceOutput`` whatever happens."""
+    """Nornir task: collect one device; the result is a ``DeviceOutput`` whatever happens.
+    ``on_done`` is told each device's record as soon as it is known (progress display)."""
+    result = _collect(
+        task, timeout=timeout, retries=retries, backoff=backoff, secrets=secrets, sleep=sleep
+    )
+    if on_done is not None:
+        on_done(result.result.record)
+    return result
+
+
+def _collect(
+    task: Task,
+    *,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    secrets: list[str],
+    sleep: Callable[[float], None],
+) -> Result:
     host = task.host.name
     platform_name = str(task.host.platform)
     start = time.monotonic()

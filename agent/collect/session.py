@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -68,7 +69,9 @@ def _nornir(inventory_dir: Path, workers: int) -> Nornir:
         raise InputError(f"invalid inventory: {exc}", where=str(inventory_dir)) from exc
 
 
-def _prepare(nr: Nornir, credentials: CredentialSet, timeout: float, inv: Path) -> None:
+def _prepare(
+    nr: Nornir, credentials: CredentialSet, timeout: float, inv: Path, known_hosts: Path | None
+) -> None:
     supported = spec.platforms()
     if not nr.inventory.hosts:
         raise InputError("the inventory has no hosts", where=str(inv / "hosts.yaml"))
@@ -94,6 +97,15 @@ def _prepare(nr: Nornir, credentials: CredentialSet, timeout: float, inv: Path) 
                 "use_keys": False,
             }
         )
+        if known_hosts is not None:
+            extras.update(
+                {
+                    "ssh_strict": True,
+                    "system_host_keys": False,
+                    "alt_host_keys": True,
+                    "alt_key_file": str(known_hosts),
+                }
+            )
         host.connection_options[CONNECTION] = ConnectionOptions(
             hostname=old.hostname if old else None,
             port=old.port if old else None,
@@ -164,12 +176,22 @@ def run(
     retries: int = 2,
     force: bool = False,
     backoff: float = 1.0,
+    known_hosts: Path | None = None,
+    on_device: Callable[[device.DeviceRecord], None] | None = None,
 ) -> CollectResult:
+    """Collect every device of the inventory into a new snapshot folder ``out``.
+
+    ``known_hosts``: check each device's SSH host key strictly against this OpenSSH
+    ``known_hosts`` file (a device with an unknown or different key fails with reason
+    ``hostkey``). Without it, keys are accepted as presented (paramiko's default): use it
+    wherever a man in the middle is possible."""
     if workers < 1 or timeout <= 0 or retries < 0:
         raise InputError("workers >= 1, timeout > 0 and retries >= 0 are required")
     check_target(out, force)
+    if known_hosts is not None and not known_hosts.is_file():
+        raise InputError("known_hosts file not found", where=str(known_hosts))
     nr = _nornir(inventory_dir, workers)
-    _prepare(nr, credentials, timeout, inventory_dir)
+    _prepare(nr, credentials, timeout, inventory_dir, known_hosts)
     started = datetime.now(UTC)
     clock = time.monotonic()
     task = partial(
@@ -178,6 +200,7 @@ def run(
         retries=retries,
         backoff=backoff,
         secrets=credentials.values(),
+        on_done=on_device,
     )
     results = nr.run(task=task, name="segproof collect", raise_on_error=False)
     outputs: dict[str, device.DeviceOutput] = {}

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import paramiko
 import pytest
 
 from agent.cli import main
@@ -199,3 +200,35 @@ def test_verify_inventory_with_failed_devices_is_never_isolated(
     failed = {d["name"] for d in report["devices"] if not d["modelled"]}
     assert {"dist2", "acc3"} <= failed
     assert json.loads((saved / "meta.json").read_text())["summary"]["failed"] == 2
+
+
+def _host_key_line(port: int) -> str:
+    """The fake device's SSH host key as a known_hosts line, read over SSH itself."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        transport = paramiko.Transport(sock)
+        try:
+            transport.start_client(timeout=10)
+            key = transport.get_remote_server_key()
+        finally:
+            transport.close()
+    return f"[127.0.0.1]:{port} {key.get_name()} {key.get_base64()}\n"
+
+
+def test_known_hosts_is_checked_strictly(fake_network: FakeNetwork, tmp_path: Path) -> None:
+    devices = {n: p for n, p in fake_network.ports.items() if n in ("dist1", "acc1")}
+    inv = fake_network.inventory(tmp_path / "inventory", devices)
+    known = tmp_path / "known_hosts"
+    known.write_text(_host_key_line(devices["dist1"]))  # acc1's key is unknown
+    result = run(
+        inv,
+        tmp_path / "snap",
+        credentials=CREDS,
+        workers=2,
+        timeout=10,
+        retries=0,
+        known_hosts=known,
+    )
+    assert result.records["dist1"].status == "ok"
+    assert (result.records["acc1"].status, result.records["acc1"].reason) == ("failed", "hostkey")
+    with pytest.raises(InputError, match="known_hosts file not found"):
+        run(inv, tmp_path / "snap2", credentials=CREDS, known_hosts=tmp_path / "missing")
