@@ -103,6 +103,10 @@ def classify(exc: BaseException) -> str:
 def _answer(task: Task, command: spec.Command, timeout: float) -> str | list[shape.Row]:
     parsed = command.kind in shape.SHAPERS
     kwargs: dict[str, Any] = {"read_timeout": timeout}
+    params = task.host.get_connection_parameters("netmiko")
+    if (params.extras or {}).get("secret"):
+        # privileged mode with the enable secret (a no-op when the login is already there)
+        kwargs["enable"] = True
     if parsed:
         kwargs["use_textfsm"] = True
         if command.template:
