@@ -38,6 +38,7 @@ golden: setup
 
 bench: setup
 	$(BIN)/python -m tests.bench.run --sizes 50 200 500 1000
+	$(BIN)/python -m tests.bench.collect --devices 200 --workers 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -18,7 +18,7 @@ from agent.collect import Credentials, CredentialSet, run
 from agent.collect.redact import MARKER
 from agent.errors import InputError
 from agent.pipeline import prepare, verify
-from tests.collect.conftest import CAMPUS, PASSWORD, SECRETS, USER, FakeNetwork, free_ports
+from tests.collect.fakenet import CAMPUS, PASSWORD, SECRETS, USER, FakeNetwork, free_ports
 
 CREDS = CredentialSet(Credentials(USER, PASSWORD, "enable-secret-x1"))
 SECRET_PATTERNS = [

@@ -12,7 +12,7 @@ import pytest
 from agent.collect import Credentials, CredentialSet, run
 from agent.pipeline import prepare, verify
 from tests.bench.generate import generate
-from tests.collect.conftest import PASSWORD, USER, FakeNetwork, serve
+from tests.collect.fakenet import PASSWORD, USER, FakeNetwork, serve
 
 pytestmark = pytest.mark.xdist_group("fakenos-scale")
 DEVICES = 50

@@ -1,0 +1,211 @@
+"""Fake SSH devices (FakeNOS, out of process from its own venv) serving our snapshots.
+
+The venv is created once in ``~/.cache/segproof-fakenos-<version>`` (``SEGPROOF_FAKENOS_VENV``
+overrides). Only 127.0.0.1 is used. A missing prerequisite skips with the reason (a failure
+under ``SEGPROOF_REQUIRE_LAB=1``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.collect import render
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+CAMPUS = ROOT / "topologies" / "campus"
+FAKENOS = "1.2.1"
+USER, PASSWORD = "netops", "lab-pass-7f3q"
+PLUGINS = {"cisco_ios": "lab_cisco_ios", "arista_eos": "lab_arista_eos"}
+# secrets added to served configs: the redaction test looks for them in every stored file
+SECRETS = {
+    "cisco_ios": [
+        ("enable secret 9 ", "$9$Zq1aSecretHashIOS"),
+        ("username admin privilege 15 secret 0 ", "PlainUserSecret1"),
+        ("snmp-server community ", "CommunityStr1ng"),
+        ("tacacs-server key 7 ", "0822455D0A16TAC"),
+    ],
+    "arista_eos": [
+        ("username admin privilege 15 role network-admin secret sha512 ", "$6$EosSha512Hash"),
+        ("snmp-server community ", "EosCommunity9 ro"),
+        ("enable password sha512 ", "$6$EosEnableHash"),
+    ],
+}
+
+
+def _venv() -> Path:
+    """Python of a venv with fakenos (paramiko<=4 stays out of the project venv)."""
+    default = Path.home() / ".cache" / f"segproof-fakenos-{FAKENOS}"
+    venv = Path(os.environ.get("SEGPROOF_FAKENOS_VENV", default))
+    python = venv / "bin" / "python"
+    if python.is_file():
+        return python
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if python.is_file():
+            return python
+        tmp = venv.with_name(f".{venv.name}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(tmp)], check=True, timeout=120)
+            subprocess.run(
+                [str(tmp / "bin" / "pip"), "install", "-q", f"fakenos=={FAKENOS}"],
+                check=True,
+                timeout=600,
+                capture_output=True,
+            )
+        except (subprocess.SubprocessError, OSError) as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            pytest.skip(f"cannot create the FakeNOS venv: {exc}")
+        tmp.rename(venv)  # venv scripts keep absolute paths: only `bin/python -m` is used
+    return python
+
+
+def free_ports(n: int) -> list[int]:
+    """n ports a plain bind() can take on 127.0.0.1 (also sees a stale FakeNOS, pitfall 5)."""
+    ports: list[int] = []
+    port = 21000 + (os.getpid() % 200) * 50
+    while len(ports) < n:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                ports.append(port)
+            except OSError:
+                pass
+        port += 1
+    return ports
+
+
+def served_config(platform: str, text: str) -> str:
+    lines = text.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("hostname")) + 1
+    extra = [p + s for p, s in SECRETS[platform]]
+    return "\n".join(lines[:at] + extra + lines[at:])
+
+
+def _commands(platform: str, config: str, state: Path, skip: str = "") -> dict[str, object]:
+    outputs = {"show running-config": config, **render.RENDER[platform](state)}
+    return {c: {"output": o} for c, o in outputs.items() if c != skip}
+
+
+@dataclass
+class FakeNetwork:
+    ports: dict[str, int]
+    platforms: dict[str, str]
+
+    def inventory(self, folder: Path, hosts: dict[str, int] | None = None) -> Path:
+        """A SimpleInventory for ``hosts`` (name -> port; default: every fake device)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        chosen = hosts if hosts is not None else self.ports
+        data = {
+            n: {
+                "hostname": "127.0.0.1",
+                "port": p,
+                "platform": self.platforms.get(n, "cisco_ios"),
+                "groups": ["eos" if self.platforms.get(n) == "arista_eos" else "ios"],
+            }
+            for n, p in chosen.items()
+        }
+        (folder / "hosts.yaml").write_text(yaml.safe_dump(data))
+        (folder / "groups.yaml").write_text(yaml.safe_dump({"ios": {}, "eos": {}}))
+        return folder
+
+
+def _platforms(root: Path) -> dict[str, str]:
+    """Platform per device of a snapshot: from topology.yml, else detected from the config."""
+    topo_file = root / "topology.yml"
+    topo = yaml.safe_load(topo_file.read_text()) if topo_file.is_file() else {}
+    given = {
+        n: d["platform"] for n, d in (topo or {}).get("devices", {}).items() if "platform" in d
+    }
+    out = {}
+    for cfg in sorted((root / "configs").iterdir()):
+        text = cfg.read_text()
+        out[cfg.stem] = given.get(cfg.stem) or (
+            "arista_eos" if "! device:" in text or "EOS-" in text else "cisco_ios"
+        )
+    return out
+
+
+@contextmanager
+def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]:
+    """FakeNOS serving every device of the snapshot at ``root`` (plus ``badauth`` and
+    ``rejector`` with ``extras``) on 127.0.0.1; always stopped, by pid."""
+    python = _venv()
+    platforms = _platforms(root)
+    devices = sorted(platforms)
+    extra = ["badauth", "rejector"] if extras else []
+    ports = dict(zip(devices + extra, free_ports(len(devices) + len(extra)), strict=True))
+    hosts: dict[str, object] = {}
+    for name in devices:
+        platform = platforms[name]
+        config = served_config(platform, (root / "configs" / f"{name}.cfg").read_text())
+        cmds = _commands(platform, config, root / "state" / name)
+        hosts[name] = {
+            "port": ports[name],
+            "platform": platform,
+            "nos": {"plugin": PLUGINS[platform], "configuration": {"commands": cmds}},
+        }
+    if extras:
+        acc1 = (CAMPUS / "configs" / "acc1.cfg").read_text()
+        for name, password, skip in (
+            ("badauth", "another-pass", ""),
+            ("rejector", PASSWORD, "show mac address-table"),
+        ):
+            cmds = _commands("cisco_ios", acc1, CAMPUS / "state" / "acc1", skip)
+            hosts[name] = {
+                "port": ports[name],
+                "platform": "cisco_ios",
+                "password": password,
+                "nos": {"plugin": PLUGINS["cisco_ios"], "configuration": {"commands": cmds}},
+            }
+            platforms[name] = "cisco_ios"
+    server = {
+        "plugin": "ParamikoSshServer",
+        "configuration": {"address": "127.0.0.1", "timeout": 1},
+    }
+    inventory = {
+        "default": {"username": USER, "password": PASSWORD, "server": server},
+        "hosts": hosts,
+    }
+    (work / "inventory.json").write_text(json.dumps(inventory))
+    ready = work / "ready.json"
+    plugins = [str(HERE / "fakenos" / f"{p}.yaml") for p in PLUGINS.values()]
+    log = (work / "fakenos.log").open("w")
+    proc = subprocess.Popen(
+        [str(python), str(HERE / "serve.py"), str(work / "inventory.json"), str(ready), *plugins],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not ready.is_file():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.skip(f"FakeNOS did not start: {(work / 'fakenos.log').read_text()[-500:]}")
+            time.sleep(0.1)
+        served = json.loads(ready.read_text())
+        yield FakeNetwork(served, platforms)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
