@@ -28,7 +28,8 @@ from agent.collect import redact, shape, spec
 TRANSIENT = frozenset({"timeout", "refused"})
 REJECTED = re.compile(
     r"^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|"
-    r"Unrecognized command|Invalid command)",
+    r"Unrecognized command|Invalid command)"
+    r"|^\s*(?:unknown command\.|syntax error(?:, expecting|\.|$))",  # Junos
     re.MULTILINE | re.IGNORECASE,
 )
 

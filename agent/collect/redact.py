@@ -32,8 +32,38 @@ _IOSLIKE = (
     r"^(\s*(?:wpa-psk|authentication-key|auth-key|md5-key)\s.*?)\S+$",
 )
 
+# NX-OS: the IOS table (username ... password 5, tacacs-server key 7, snmp-server community,
+# ospf/bgp/key-string keys) plus what NX-OS writes differently
+_NXOS = (
+    *_IOSLIKE,
+    # snmp-server user admin network-admin auth md5 0x1a2b priv aes-128 0x3c4d localizedkey
+    r"^(\s*snmp-server\s+user\s+\S+.*?\sauth\s+(?:md5|sha\S*)\s+)\S+",  # group optional
+    r"^(\s*snmp-server\s+user\s+\S+.*?\spriv(?:\s+aes-128)?\s+)\S+",
+    # hsrp / vrrp: authentication md5 key-string S3cret / authentication text S3cret
+    r"^(.*\bauthentication\s+md5\s+key-string(?:\s+\d+)?\s+)\S+",
+    r"^(.*\bauthentication\s+text\s+)\S+",
+    # ldap-server host 10.0.0.1 rootDN "cn=x" password 7 S3cret
+    r"^(\s*ldap-server\s+host\s+\S+.*?\spassword(?:\s+\d+)?\s+)\S+",
+)
+
+# Junos, `display set` form (also the secret of a `{ }` form line): a quoted value or one word
+_JVALUE = r'(?:"[^"]*"|[^\s;]+)'
+_JUNOS = (
+    r"^(.*\sencrypted-password\s+)" + _JVALUE,
+    r"^(.*\ssecret\s+)" + _JVALUE,
+    # set system ntp authentication-key 1 type md5 value "$9$..."
+    r"^(.*\sauthentication-key\s+\d+\s+type\s+\S+\s+value\s+)" + _JVALUE,
+    r"^(.*\sauthentication-key\s+)(?!\d+\s+type\b)" + _JVALUE,
+    r"^(.*\s(?:authentication|privacy)-password\s+)" + _JVALUE,
+    r"^(.*\spre-shared-key\s+(?:ascii-text|hexadecimal)\s+)" + _JVALUE,
+    r"^(.*\s(?:md5\s+\d+\s+key|simple-password|key-string)\s+)" + _JVALUE,
+    r"^(\s*set\s+(?:logical-systems\s+\S+\s+)?snmp\s+community\s+)" + _JVALUE,
+)
+
 RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "ioslike": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _IOSLIKE),
+    "nxos": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _NXOS),
+    "junos": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _JUNOS),
 }
 
 

@@ -30,7 +30,13 @@ ROOT = HERE.parent.parent
 CAMPUS = ROOT / "topologies" / "campus"
 FAKENOS = "1.2.1"
 USER, PASSWORD = "netops", "lab-pass-7f3q"
-PLUGINS = {"cisco_ios": "lab_cisco_ios", "arista_eos": "lab_arista_eos"}
+PLUGINS = {
+    "cisco_ios": "lab_cisco_ios",
+    "arista_eos": "lab_arista_eos",
+    "cisco_nxos": "lab_cisco_nxos",
+    "juniper_junos": "lab_juniper_junos",
+}
+CONFIG_COMMAND = {"juniper_junos": "show configuration | display set"}  # else show running-config
 # secrets added to served configs: the redaction test looks for them in every stored file
 SECRETS = {
     "cisco_ios": [
@@ -43,6 +49,22 @@ SECRETS = {
         ("username admin privilege 15 role network-admin secret sha512 ", "$6$EosSha512Hash"),
         ("snmp-server community ", "EosCommunity9 ro"),
         ("enable password sha512 ", "$6$EosEnableHash"),
+    ],
+    "cisco_nxos": [
+        ("username admin password 5 ", "$5$NxosUserHash role network-admin"),
+        ("snmp-server user ops network-operator auth md5 ", "0xNxosAuthKey priv 0xNxosPrivKey"),
+        ("tacacs-server key 7 ", '"NxosTacacsKey"'),
+        ("snmp-server community ", "NxosCommunity group network-operator"),
+    ],
+    "juniper_junos": [
+        ("set system root-authentication encrypted-password ", '"$6$JunosRootHash"'),
+        ("set system tacplus-server 10.0.0.9 secret ", '"$9$JunosTacplusSecret"'),
+        ("set snmp community ", "JunosCommunity authorization read-only"),
+        ("set protocols bgp group ebgp authentication-key ", '"$9$JunosBgpKey"'),
+        (
+            "set security ike policy ike-pol pre-shared-key ascii-text ",
+            '"$9$JunosPreShared"',
+        ),
     ],
 }
 
@@ -93,13 +115,15 @@ def free_ports(n: int) -> list[int]:
 
 def served_config(platform: str, text: str) -> str:
     lines = text.splitlines()
-    at = next(i for i, ln in enumerate(lines) if ln.startswith("hostname")) + 1
+    names = ("hostname", "set system host-name")
+    at = next(i for i, ln in enumerate(lines) if ln.startswith(names)) + 1
     extra = [p + s for p, s in SECRETS[platform]]
     return "\n".join(lines[:at] + extra + lines[at:])
 
 
 def _commands(platform: str, config: str, state: Path, skip: str = "") -> dict[str, object]:
-    outputs = {"show running-config": config, **render.RENDER[platform](state)}
+    config_command = CONFIG_COMMAND.get(platform, "show running-config")
+    outputs = {config_command: config, **render.RENDER[platform](state)}
     return {c: {"output": o} for c, o in outputs.items() if c != skip}
 
 
@@ -156,11 +180,15 @@ def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]
         platform = platforms[name]
         config = served_config(platform, (root / "configs" / f"{name}.cfg").read_text())
         cmds = _commands(platform, config, root / "state" / name)
-        hosts[name] = {
+        host: dict[str, object] = {
             "port": ports[name],
             "platform": platform,
             "nos": {"plugin": PLUGINS[platform], "configuration": {"commands": cmds}},
         }
+        if platform == "juniper_junos":  # Junos prompt: user@host>
+            prompt = {"base_prompt": f"{USER}@{name}"}
+            host["shell"] = {"plugin": "CMDShell", "configuration": prompt}
+        hosts[name] = host
     if extras:
         acc1 = (CAMPUS / "configs" / "acc1.cfg").read_text()
         for name, password, skip in (

@@ -141,4 +141,128 @@ def eos(folder: Path) -> dict[str, str]:
     return out
 
 
-RENDER = {"cisco_ios": ios, "arista_eos": eos}
+def _colon(mac: str) -> str:
+    d = _dotted(mac).replace(".", "")
+    return ":".join(d[i : i + 2] for i in range(0, 12, 2))
+
+
+def nxos(folder: Path) -> dict[str, str]:
+    """NX-OS: ``show ip arp vrf all``, ``show mac address-table``, ``show lldp neighbors
+    detail`` (no IPv6 neighbours: not collected)."""
+    arp = _load(folder, "arp.json", [])
+    mac = _load(folder, "mac.json", [])
+    lldp = _load(folder, "lldp.json", {})
+    lines = [
+        "Flags: * - Adjacencies learnt on non-active FHRP router",
+        "       + - Adjacencies synced via CFSoE",
+        "       # - Adjacencies Throttled for Glean",
+        "       D - Static Adjacencies attached to down interface",
+        "",
+        "IP ARP Table for all contexts",
+        f"Total number of entries: {len(arp)}",  # type: ignore[arg-type]
+        "Address         Age       MAC Address     Interface       Flags",
+    ]
+    for e in arp:  # type: ignore[attr-defined]
+        age = "-" if e["age"] is None or e["age"] < 0 else _hms(e["age"]).zfill(8)
+        lines.append(f"{e['ip']:<15} {age:<9} {_dotted(e['mac'])}  {e['interface']:<15}")
+    out = {"show ip arp vrf all": "\n".join(lines)}
+    lines = [
+        "Legend: ",
+        "        * - primary entry, G - Gateway MAC, (R) - Routed MAC, O - Overlay MAC",
+        "        age - seconds since last seen,+ - primary entry using vPC Peer-Link,",
+        "        (T) - True, (F) - False, C - ControlPlane MAC, ~ - vsan",
+        "   VLAN     MAC Address      Type      age     Secure NTFY Ports",
+        "---------+-----------------+--------+---------+------+----+------------------",
+    ]
+    for e in mac:  # type: ignore[attr-defined]
+        kind = "static" if e.get("static") else "dynamic"
+        lines.append(
+            f"*{e['vlan']:>5}     {_dotted(e['mac'])}   {kind:<8} {'0':<9} F      F    "
+            f"{e['interface']}"
+        )
+    out["show mac address-table"] = "\n".join(lines)
+    lines = [
+        "Capability codes:",
+        "  (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device",
+        "  (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other",
+        "Device ID            Local Intf      Hold-time  Capability  Port ID",
+    ]
+    n = 0
+    for local, neighbors in lldp.items():  # type: ignore[attr-defined]
+        for nb in neighbors:
+            n += 1
+            lines += [
+                "",
+                "Chassis id: 0011.2233.4455",
+                f"Port id: {nb['port']}",
+                f"Local Port id: {local}",
+                f"Port Description: {nb['port']}",
+                f"System Name: {nb['hostname']}",
+                "System Description: Lab device",
+                "Time remaining: 100 seconds",
+                "System Capabilities: B, R",
+                "Enabled Capabilities: B, R",
+                "Management Address: 10.255.0.1",
+                "Vlan ID: not advertised",
+            ]
+    lines += ["", f"Total entries displayed: {n}"]
+    out["show lldp neighbors detail"] = "\n".join(lines)
+    return out
+
+
+def junos(folder: Path) -> dict[str, str]:
+    """Junos: ``show arp no-resolve``, ``show ipv6 neighbors``, ``show ethernet-switching
+    table`` (ELS), ``show lldp neighbors``."""
+    arp = _load(folder, "arp.json", [])
+    ndp = _load(folder, "ndp.json", [])
+    mac = _load(folder, "mac.json", [])
+    lldp = _load(folder, "lldp.json", {})
+    lines = ["MAC Address       Address         Interface                Flags"]
+    for e in arp:  # type: ignore[attr-defined]
+        lines.append(f"{_colon(e['mac'])} {e['ip']:<15} {e['interface']:<24} none")
+    lines.append(f"Total entries: {len(arp)}")  # type: ignore[arg-type]
+    out = {"show arp no-resolve": "\n".join(lines)}
+    lines = [
+        "IPv6 Address                 Linklayer Address  State       Exp   Rtr  Secure  Interface"
+    ]
+    for e in ndp:  # type: ignore[attr-defined]
+        state = (e.get("state") or "reachable").lower()
+        lines.append(
+            f"{e['ip']:<28} {_colon(e['mac'])}  {state:<11} 17    no   no      {e['interface']}"
+        )
+    lines.append(f"Total entries: {len(ndp)}")  # type: ignore[arg-type]
+    out["show ipv6 neighbors"] = "\n".join(lines)
+    lines = [
+        "MAC flags (S - static MAC, D - dynamic MAC, L - locally learned, P - Persistent static",
+        "           SE - statistics enabled, NM - non configured MAC, R - remote PE MAC, "
+        "O - ovsdb MAC)",
+        "",
+        "",
+        f"Ethernet switching table : {len(mac)} entries, {len(mac)} learned",  # type: ignore[arg-type]
+        "Routing instance : default-switch",
+        "   Vlan                MAC                 MAC         Age    Logical                "
+        "NH        RTR",
+        "   name                address             flags              interface              "
+        "Index     ID",
+    ]
+    for e in mac:  # type: ignore[attr-defined]
+        flag = "S" if e.get("static") else "D"
+        lines.append(
+            f"   {'Vlan' + str(e['vlan']):<19} {_colon(e['mac'])}   {flag:<9}     -   "
+            f"{e['interface']:<22} 0         0"
+        )
+    out["show ethernet-switching table"] = "\n".join(lines)
+    lines = [
+        "Local Interface    Parent Interface    Chassis Id          Port info          System Name"
+    ]
+    for local, neighbors in lldp.items():  # type: ignore[attr-defined]
+        for nb in neighbors:
+            lines.append(
+                f"{local:<18} -                   00:11:22:33:44:55   {nb['port']:<18} "
+                f"{nb['hostname']}"
+            )
+    out["show lldp neighbors"] = "\n".join(lines)
+    return out
+
+
+RENDER = {"cisco_ios": ios, "arista_eos": eos, "cisco_nxos": nxos, "juniper_junos": junos}
