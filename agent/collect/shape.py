@@ -79,7 +79,8 @@ def _mac(rows: list[Row], f: dict[str, str]) -> JsonValue:
                     "mac": to_mac(_text(row, f.get("mac"))),
                     "interface": str(port),
                     "vlan": int(vlan) if vlan.isdigit() else 0,
-                    "static": kind.startswith("static"),
+                    # IOS/EOS/NX-OS print "STATIC"/"static"; Junos flags static entries "S"
+                    "static": kind.startswith("static") or kind == "s",
                     "active": True,
                     "moves": -1,
                     "last_move": -1.0,
