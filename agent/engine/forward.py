@@ -46,6 +46,9 @@ class Outcome:
     drops: dict[tuple[object, ...], Bdd] = field(default_factory=dict)
     uncertain: dict[tuple[object, ...], Bdd] = field(default_factory=dict)
     approximated: Bdd = None
+    # every (device, interface, "in"|"out") a packet entered or left through (what a filter
+    # change there could affect)
+    interfaces: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -163,6 +166,8 @@ class Engine:
             if new == s.false:
                 continue
             visited[state] = seen | new
+            if state[2] is not None:
+                out.interfaces.add((state[0], state[2], "in"))
             self._step(state, new, out, add, touch, queue)
         return out
 
@@ -240,6 +245,7 @@ class Engine:
         egress: L3If | None = net.l3.get((device, hop.interface or ""))
         if egress is None:
             return
+        out.interfaces.add((device, egress.name, "out"))
         touch(egress.uncertain, packets)
         for af in (4, 6):
             flt = egress.filters.get((af, "out"))

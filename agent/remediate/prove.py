@@ -98,13 +98,42 @@ def after(ctx: Context, texts: dict[str, str]) -> Context:
     return prepare.build(snapshot, ctx.policy, ctx.any_source, space=ctx.engine.space)
 
 
-def _reach(ctx: Context, engine: Engine, domain: int, src: Bdd) -> Bdd:
+def _reach(
+    ctx: Context, engine: Engine, domain: int, src: Bdd
+) -> tuple[Bdd, set[tuple[str, str, str]]]:
+    """Every packet from ``src`` on ``domain`` that is delivered anywhere, and the interfaces
+    the walk used."""
     s = engine.space
     out = engine.run([Start(domain, src)])
     total = s.false
     for packets in out.success.values():
         total |= packets
-    return total
+    return total, out.interfaces
+
+
+def _touched_interfaces(
+    ctx: Context, devices: list[DeviceChange]
+) -> set[tuple[str, str, str]] | None:
+    """Interfaces whose filtering an ACL-only change can alter: every interface of the device
+    that binds a changed ACL name (in either direction), plus new bindings. None when the
+    change is not ACL-only (ports move: the topology itself changes)."""
+    out: set[tuple[str, str, str]] = set()
+    for device in devices:
+        dev = ctx.net.devices[device.device]
+        for change in device.changes:
+            if not isinstance(change, AclChange):
+                return None
+            out.add((device.device, change.interface, "in"))  # every binding we add is inbound
+            for itf in dev.interfaces.values():
+                pairs = (
+                    [(itf.acl_in, "in"), (itf.acl_out, "out")]
+                    if change.family == 4
+                    else [(itf.acl6_in, "in"), (itf.acl6_out, "out")]
+                )
+                for binding, direction in pairs:
+                    if binding is not None and binding.name == change.acl:
+                        out.add((device.device, itf.name, direction))
+    return out
 
 
 def _camera_sources(ctx: Context, cams: list[r.Camera], exact: bool) -> Bdd:
@@ -153,6 +182,9 @@ def run(
     cam_src = _camera_sources(ctx, cams, exact=False)
     shared = cam_src & ~_camera_sources(ctx, cams, exact=True)
     domains = sorted(set(ctx.net.domain_l3) | set(ctx.net.domain_hosts))
+    # an ACL-only change cannot alter a walk that never used a changed interface: the walk
+    # after the change is then the walk before it (and is not run again)
+    touched = _touched_interfaces(ctx, devices)
     by_name = {n: d for d, n in fixed.net.domain_names.items()}
     lost: list[str] = []
     collateral: list[str] = []
@@ -162,15 +194,23 @@ def run(
         if twin is None:
             notes.append(f"segment {name} changed shape: compared through its cameras only")
             continue
-        before_e = _reach(ctx, ctx.engine, domain, cam_src)
-        after_e = _reach(fixed, fixed.engine, twin, cam_src)
+        before_e, used_e = _reach(ctx, ctx.engine, domain, cam_src)
+        after_e = (
+            before_e
+            if _untouched(used_e, touched)
+            else _reach(fixed, fixed.engine, twin, cam_src)[0]
+        )
         # whole packets: a fragment reaching an allowed host through some unrelated permit is
         # not an exception the policy grants
         if ((before_e & allowed & ~s.bits("frag", 1, 1)) & ~after_e) != s.false:
             lost.append(f"an allowed exception from cameras on {name}")
         if shared != s.false:
-            before_s = _reach(ctx, ctx.engine, domain, shared)
-            after_s = _reach(fixed, fixed.engine, twin, shared)
+            before_s, used_s = _reach(ctx, ctx.engine, domain, shared)
+            after_s = (
+                before_s
+                if _untouched(used_s, touched)
+                else _reach(fixed, fixed.engine, twin, shared)[0]
+            )
             if (before_s & ~after_s) != s.false:
                 notes.append(
                     f"side effect on {name}: other hosts using the cameras' IPv6 prefixes lose "
@@ -179,8 +219,12 @@ def run(
                     "--strategy vlan separates them"
                 )
         others = ~cam_src
-        before_o = _reach(ctx, ctx.engine, domain, others)
-        after_o = _reach(fixed, fixed.engine, twin, others)
+        before_o, used_o = _reach(ctx, ctx.engine, domain, others)
+        after_o = (
+            before_o
+            if _untouched(used_o, touched)
+            else _reach(fixed, fixed.engine, twin, others)[0]
+        )
         if before_o != after_o:
             gone = before_o & ~after_o
             new = after_o & ~before_o
@@ -203,6 +247,10 @@ def run(
         side_effects=[n for n in notes if n.startswith("side effect")],
     )
     return result, fixed, texts
+
+
+def _untouched(used: set[tuple[str, str, str]], touched: set[tuple[str, str, str]] | None) -> bool:
+    return touched is not None and not (used & touched)
 
 
 def _sample(space: Space, packets: Bdd) -> str:
