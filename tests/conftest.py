@@ -2,6 +2,7 @@
 
 With ``SEGPROOF_REQUIRE_LAB=1`` (set by ``.ci/run``) a skipped test is a failure: a missing
 prerequisite (the shared corpus, a lab package, FakeNOS) must break CI, not hide in a skip.
+With ``CI`` set, hypothesis runs derandomized.
 """
 
 from __future__ import annotations
@@ -9,8 +10,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 REQUIRE = os.environ.get("SEGPROOF_REQUIRE_LAB") == "1"
+
+# CI explores the same examples every run (a property failure there is reproducible, never a
+# coin toss); developers' runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.hookimpl(hookwrapper=True)
