@@ -59,11 +59,11 @@ def discover(
         hosts[f"ip:{ip}"] = found
         return found
 
-    router_macs = _interface_owned_ips(net)
+    router_ips = _interface_owned_ips(net)
     for device, table in sorted(state.items()):
         dev = _device_name(net, device)
         for arp in table.arp:
-            if not _valid_ip(arp.ip) or arp.ip in router_macs:
+            if not _valid_ip(arp.ip) or arp.ip in router_ips:
                 continue
             h = host_for(arp.mac, arp.ip)
             if arp.ip not in h.ipv4:
@@ -74,7 +74,7 @@ def discover(
             if (
                 not _valid_ip(ndp.ip)
                 or ipaddress.ip_address(ndp.ip).is_link_local
-                or ndp.ip in router_macs
+                or ndp.ip in router_ips
             ):
                 continue
             h = host_for(ndp.mac, ndp.ip)

@@ -243,7 +243,8 @@ class Engine:
             queue.append(((device, hop.vrf, None), packets))
             return
         egress: L3If | None = net.l3.get((device, hop.interface or ""))
-        if egress is None:
+        if egress is None:  # not built from an interface segproof knows: never silently dropped
+            add(out.drops, ("no-route", device, vrf), packets)
             return
         out.interfaces.add((device, egress.name, "out"))
         touch(egress.uncertain, packets)

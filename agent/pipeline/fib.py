@@ -154,7 +154,6 @@ class Fib:
                             originated.setdefault(dev, []).append((prefix, fam))
         distance = min(PROTOCOL_DISTANCE.get(p, 110) for p in protocols)
         reach = _reach_without(adj, device)
-        learned = False
         file = self.net.devices[device].file
         for neighbor, pairs in adj.get(device, {}).items():
             prefixes = [
@@ -182,9 +181,6 @@ class Fib:
                 )
                 for prefix in prefixes:
                     _offer(table, prefix, distance, proto, hop)
-                learned = True
-        if learned:
-            self.net.approximated.add((device, vrf))
 
 
 def _keep_real_paths(table: Table, base: Table) -> None:

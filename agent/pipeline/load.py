@@ -166,9 +166,7 @@ def load_state(folder: Path, root: Path) -> DeviceState:
     ):
         path = folder / name
         if path.is_file():
-            kwargs[field] = _validate_list(
-                Path(rel(path)) if False else path, _read_json(path), model
-            )
+            kwargs[field] = _validate_list(path, _read_json(path), model)
     lldp = folder / "lldp.json"
     if lldp.is_file():
         kwargs["lldp"] = _load_lldp(lldp, _read_json(lldp))

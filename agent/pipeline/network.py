@@ -102,7 +102,6 @@ class Network:
     port_filters: dict[tuple[str, str], list[Filter]]  # inbound filters on L2 ports
     links: list[tuple[tuple[str, str], tuple[str, str]]]
     graph: nx.MultiGraph
-    approximated: set[tuple[str, str]] = field(default_factory=set)  # (device, vrf)
     # known host addresses per domain (ARP/NDP/topology), set by the verify stage
     domain_hosts: dict[int, set[str]] = field(default_factory=dict)
     _owners_index: dict[tuple[str, str, int], dict[int, L3If]] = field(default_factory=dict)

@@ -26,7 +26,7 @@ def trailing_sequence(platform: str, family: int) -> bool:
     return platform == "cisco_ios" and family == 6
 
 
-def _indent(lines: list[str], platform: str) -> str:
+def _indent(platform: str) -> str:
     return "   " if platform == "arista_eos" else " "
 
 
@@ -65,7 +65,7 @@ def _end_index(lines: list[str]) -> int:
     return len(lines)
 
 
-def _header(change: AclChange, platform: str) -> str:
+def header(change: AclChange, platform: str) -> str:
     if change.family == 6:
         return f"ipv6 access-list {change.acl}"
     return (
@@ -75,7 +75,7 @@ def _header(change: AclChange, platform: str) -> str:
     )
 
 
-def _binding(change: AclChange, platform: str) -> str:
+def binding(change: AclChange, platform: str) -> str:
     if change.family == 4:
         return f"ip access-group {change.acl} in"
     return (
@@ -113,12 +113,12 @@ def revert(text: str, device: DeviceChange) -> str:
 
 
 def _apply_acl(lines: list[str], change: AclChange, platform: str) -> list[str]:
-    pad = _indent(lines, platform)
+    pad = _indent(platform)
     block = _find_block(lines, _HEADER[change.family], change.acl)
     new = [_entry_line(e, change.family, platform, pad) for e in change.entries]
     if block is None:
         at = _end_index(lines)
-        lines = [*lines[:at], _header(change, platform), *new, "!", *lines[at:]]
+        lines = [*lines[:at], header(change, platform), *new, "!", *lines[at:]]
     else:
         start, end = block
         body = lines[start + 1 : end]
@@ -128,16 +128,14 @@ def _apply_acl(lines: list[str], change: AclChange, platform: str) -> list[str]:
         merged = _merge(body, new)
         lines = [*lines[: start + 1], *merged, *lines[end:]]
     if change.bind:
-        lines = _add_to_interface(lines, change.interface, f"{pad}{_binding(change, platform)}")
+        lines = _add_to_interface(lines, change.interface, f"{pad}{binding(change, platform)}")
     return lines
 
 
 def _revert_acl(lines: list[str], change: AclChange, platform: str) -> list[str]:
-    pad = _indent(lines, platform)
+    pad = _indent(platform)
     if change.bind:
-        lines = _remove_from_interface(
-            lines, change.interface, f"{pad}{_binding(change, platform)}"
-        )
+        lines = _remove_from_interface(lines, change.interface, f"{pad}{binding(change, platform)}")
     block = _find_block(lines, _HEADER[change.family], change.acl)
     if block is None:
         return lines
@@ -215,7 +213,7 @@ _ACCESS_VLAN = re.compile(r"^\s+switchport access vlan \d+\s*$")
 
 
 def _apply_port(lines: list[str], change: PortChange, platform: str) -> list[str]:
-    pad = _indent(lines, platform)
+    pad = _indent(platform)
     block = _find_interface(lines, change.interface)
     if block is None:
         raise ValueError(f"interface {change.interface} not found")
@@ -248,7 +246,7 @@ def _apply_port(lines: list[str], change: PortChange, platform: str) -> list[str
 
 
 def _revert_port(lines: list[str], change: PortChange, platform: str) -> list[str]:
-    pad = _indent(lines, platform)
+    pad = _indent(platform)
     if change.kind == "vlan" and change.create_vlan:
         for i, ln in enumerate(lines):
             if ln == f"vlan {change.vlan}":

@@ -9,7 +9,7 @@ import re
 
 from agent.errors import RenderError
 from agent.models.plan import AclChange, DeviceChange, Entry, PortChange, RenderedDevice
-from agent.remediate.apply import _binding, _header, trailing_sequence
+from agent.remediate.apply import binding, header, trailing_sequence
 from agent.remediate.entries import entry_text
 from agent.remediate.names import check_name
 from agent.render import render as render_template
@@ -37,12 +37,12 @@ def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]
             "create_vlan": change.create_vlan,
         }
     check_name(platform, change.acl, "acl")
-    header = _header(change, platform)
+    head = header(change, platform)
     reseq = ""
     if change.resequence:
         start, step = change.resequence
         reseq = (
-            f"{header}\n   resequence {start} {step}"
+            f"{head}\n   resequence {start} {step}"
             if platform == "arista_eos"
             else f"{'ipv6' if change.family == 6 else 'ip'} access-list resequence "
             f"{change.acl} {start} {step}"
@@ -56,8 +56,8 @@ def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]
         "resequence_line": Safe("\n".join(_line(part) for part in reseq.split("\n")))
         if reseq
         else False,
-        "header": _line(header),
-        "binding": _line(_binding(change, platform)),
+        "header": _line(head),
+        "binding": _line(binding(change, platform)),
         "original": [_line(line.strip()) for line in change.original],
         "entries": [_entry(e, change.family, platform) for e in change.entries],
     }
