@@ -6,6 +6,8 @@ table must not be rejected for that.
 
 from __future__ import annotations
 
+import ipaddress
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -49,6 +51,15 @@ class RouteEntry(_State):
     protocol: str = ""
     next_hop: str | None = None
     interface: str | None = None
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IPv4 or IPv6 prefix") from None
+        return value
 
     @field_validator("vrf", mode="before")
     @classmethod

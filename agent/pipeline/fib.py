@@ -43,7 +43,9 @@ class Fib:
     def __init__(self, net: Network, state: dict[str, DeviceState]) -> None:
         self.net = net
         self.base: dict[Key, Table] = {}
-        self.collected: dict[str, set[str]] = {}
+        # (vrf, family) tables a device's routes.json gives: those replace statics and the
+        # dynamic-routing approximation; other families of the same VRF keep them
+        self.collected: dict[str, set[tuple[str, int]]] = {}
         self._done: dict[Key, list[FibEntry]] = {}
         self._index: dict[Key, list[tuple[int, dict[int, FibEntry]]]] = {}
         self._build_base(state)
@@ -58,7 +60,7 @@ class Fib:
             return done
         table = dict(self.base.get(k, {}))
         table = {p: (d, pr, dict(h)) for p, (d, pr, h) in table.items()}
-        if vrf not in self.collected.get(device, set()):
+        if (vrf, af) not in self.collected.get(device, set()):
             group_key = (vrf, af)
             if device in self._groups.get(group_key, {}):
                 self._learn(group_key, device, af, table)
@@ -112,7 +114,9 @@ class Fib:
         for name, dev in net.devices.items():
             routes = state[name].routes if name in state else None
             if routes is not None:
-                self.collected[name] = {r.vrf for r in routes}
+                self.collected[name] = {
+                    (r.vrf, ipaddress.ip_network(r.prefix, strict=False).version) for r in routes
+                }
                 file = state[name].routes_file or f"state/{name}/routes.json"
                 for entry in routes:
                     _offer_collected(
@@ -127,7 +131,8 @@ class Fib:
                         file,
                     )
             for route in dev.routes:
-                if route.vrf in self.collected.get(name, set()):
+                family = ipaddress.ip_network(route.prefix, strict=False).version
+                if (route.vrf, family) in self.collected.get(name, set()):
                     continue
                 _offer_static(net, tables, name, route)
 
@@ -150,7 +155,9 @@ class Fib:
             for dev in self._groups[group_key]:
                 for fam in (4, 6):
                     for prefix, (_d, prot, _h) in self.base.get((dev, vrf, fam), {}).items():
-                        if prot in ("connected", "static") or dev in self.collected:
+                        if prot in ("connected", "static") or (vrf, fam) in self.collected.get(
+                            dev, set()
+                        ):
                             originated.setdefault(dev, []).append((prefix, fam))
         distance = min(PROTOCOL_DISTANCE.get(p, 110) for p in protocols)
         reach = _reach_without(adj, device)
