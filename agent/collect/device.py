@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
+from netmiko.utilities import get_structured_data_textfsm
 from nornir.core.task import Result, Task
 from nornir_netmiko.tasks import netmiko_send_command
 from paramiko.ssh_exception import (
@@ -101,45 +102,107 @@ def classify(exc: BaseException) -> str:
     return "error"
 
 
-def _answer(task: Task, command: spec.Command, timeout: float) -> str | list[shape.Row]:
-    parsed = command.kind in shape.SHAPERS
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """An optional command the device does not have (its first answer line)."""
+
+    said: str
+
+
+def _answer(
+    task: Task, command: spec.Command, platform: spec.PlatformSpec, timeout: float
+) -> str | Unavailable:
     kwargs: dict[str, Any] = {"read_timeout": timeout}
     params = task.host.get_connection_parameters("netmiko")
     if (params.extras or {}).get("secret"):
         # privileged mode with the enable secret (a no-op when the login is already there)
         kwargs["enable"] = True
-    if parsed:
-        kwargs["use_textfsm"] = True
-        if command.template:
-            kwargs["textfsm_template"] = command.template_path()
-    result = netmiko_send_command(task, command_string=command.command, **kwargs).result
-    if isinstance(result, str) and REJECTED.search(result):
+    result = str(netmiko_send_command(task, command_string=command.command, **kwargs).result)
+    if REJECTED.search(result) or platform.is_rejected(result):
+        if command.optional:
+            said = next((ln.strip() for ln in result.splitlines() if ln.strip()), "no answer")
+            return Unavailable(said)
         raise CommandError("rejected", f"{command.command!r} rejected by the device")
-    if isinstance(result, list):
-        return [dict(row) for row in result]
-    return str(result)
+    return result
+
+
+def _section(files: dict[str, str], path: str, header: str | None, title: str, body: str) -> None:
+    text = files.get(path)
+    if text is None:
+        text = f"{header}\n" if header else ""
+    body = body.rstrip()
+    files[path] = f"{text}{spec.SECTION}{title}\n" + (f"{body}\n" if body else "")
+
+
+def _table(platform_name: str, command: spec.Command, answer: str) -> shape.JsonValue:
+    """A table answer in its NAPALM shape; ``CommandError`` when it cannot be read whole."""
+    if command.json_shape is not None:
+        try:
+            return shape.from_json(answer, command)
+        except ValueError as exc:
+            raise CommandError("unparsed", f"{command.command!r}: {exc}") from None
+    rows = get_structured_data_textfsm(
+        answer, platform=platform_name, command=command.command, template=command.template_path()
+    )
+    if isinstance(rows, str) or not rows:
+        if not command.is_empty_answer(answer):
+            raise CommandError(
+                "unparsed", f"{command.command!r}: answer not understood (no TextFSM rows)"
+            )
+        return shape.empty(command)
+    value = shape.run([dict(row) for row in rows], command)
+    missed = shape.missed_routes(answer, value) if command.kind == "routes" else []
+    if missed:
+        raise CommandError(
+            "unparsed", f"{command.command!r}: the template missed {', '.join(missed[:3])}"
+        )
+    return value
 
 
 def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str, str]:
     host = task.host.name
+    name = str(task.host.platform)
     files: dict[str, str] = {}
+    tables: dict[str, shape.JsonValue] = {}
+    skipped: set[str] = set()
     for command in platform.commands:
-        answer = _answer(task, command, timeout)
+        answer = _answer(task, command, platform, timeout)
+        path = command.path(host)
+        if not isinstance(answer, Unavailable) and command.kind in shape.SHAPERS:
+            try:
+                tables[path] = shape.merge(tables.get(path), _table(name, command, answer))
+            except CommandError:
+                if not command.optional:
+                    raise
+                # an optional table not read whole is not collected: the verifier keeps its
+                # over-approximation (routes) rather than trusting part of a table
+                tables.pop(path, None)
+                skipped.add(path)
+            continue
+        if isinstance(answer, Unavailable):
+            if command.kind == "section":
+                _section(
+                    files, path, platform.header, command.command, spec.UNAVAILABLE + answer.said
+                )
+            continue  # an optional table the device cannot print: not collected
         if command.kind == "config":
             assert isinstance(answer, str)
-            files[command.path(host)] = redact.redact(answer, platform.redact).rstrip() + "\n"
-        elif command.kind == "text":
-            files[command.path(host)] = str(answer)
+            files[path] = redact.redact(answer, platform.redact).rstrip() + "\n"
+        elif command.kind == "section":
+            assert isinstance(answer, str)
+            _section(
+                files,
+                path,
+                platform.header,
+                command.command,
+                redact.redact(answer, platform.redact),
+            )
         else:
-            if isinstance(answer, str):
-                if not command.is_empty_answer(answer):
-                    raise CommandError(
-                        "unparsed", f"{command.command!r}: answer not understood (no TextFSM rows)"
-                    )
-                value = shape.empty(command)
-            else:
-                value = shape.run(answer, command)
-            files[command.path(host)] = json.dumps(value, indent=2, sort_keys=True) + "\n"
+            files[path] = answer
+    for path, value in tables.items():
+        if path in skipped:
+            continue
+        files[path] = json.dumps(value, indent=2, sort_keys=True) + "\n"
     return files
 
 

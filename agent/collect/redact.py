@@ -64,6 +64,8 @@ RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "ioslike": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _IOSLIKE),
     "nxos": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _NXOS),
     "junos": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _JUNOS),
+    # Linux dumps (ip, iptables-save, nft list ruleset) print no secrets
+    "none": (),
 }
 
 

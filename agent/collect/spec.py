@@ -14,7 +14,12 @@ from agent.errors import InputError
 
 VENDORS = Path(__file__).resolve().parent.parent / "vendors"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-Kind = Literal["config", "arp", "ndp", "mac", "lldp", "text"]
+# config: the device's configuration (one command, redacted); section: one of several answers
+# stored, each under a header, in one configuration file (Linux, docs/linux-snapshot.md);
+# arp/ndp/mac/lldp/routes: tables mapped to NAPALM shapes; text: kept as it is
+Kind = Literal["config", "section", "arp", "ndp", "mac", "lldp", "routes", "text"]
+SECTION = "#### segproof-section: "
+UNAVAILABLE = "#### segproof-unavailable: "
 
 
 class Command(BaseModel):
@@ -25,6 +30,11 @@ class Command(BaseModel):
     fields: dict[str, str] = Field(default_factory=dict)  # NAPALM key -> TextFSM field
     template: str | None = None  # our own TextFSM file in agent/collect/templates/
     empty: list[str] = Field(default_factory=list)  # header lines of an empty answer
+    # the answer is JSON (``ip -j``, ``bridge -j``), mapped by this shaper in shape.JSON
+    json_shape: str | None = None
+    # a device may lack this command (a tool that is not installed): its answer is then kept
+    # as an "unavailable" section instead of failing the device (section kind only)
+    optional: bool = False
 
     def path(self, host: str) -> str:
         return self.file.format(host=host)
@@ -43,6 +53,14 @@ class PlatformSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     redact: str
     commands: list[Command]
+    # what this platform prints for a command it refuses (regular expressions, multiline),
+    # besides the IOS-style ``% Invalid input`` family every platform shares
+    rejected: list[str] = Field(default_factory=list)
+    # first line of a configuration file assembled from sections
+    header: str | None = None
+
+    def is_rejected(self, text: str) -> bool:
+        return any(re.search(p, text, re.MULTILINE | re.IGNORECASE) for p in self.rejected)
 
 
 def platforms() -> list[str]:

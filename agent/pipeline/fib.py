@@ -425,9 +425,23 @@ def _offer_collected(
         if itf is None:
             itf = _connected_for(net, device, vrf, next_hop)
         if itf is None:
+            why = f"next hop {next_hop} is on no interface of the device"
+            _unresolved_entry(net, device, vrf, prefix, src, why)
             return
         hop = Hop("nexthop", interface=itf.name, next_hop=next_hop, vrf=itf.vrf, route=src)
         _offer(table, prefix, 0, proto, hop)
     elif itf is not None:
         kind = "connected" if proto == "connected" else "exit"
         _offer(table, prefix, 0, proto, Hop(kind, interface=itf.name, vrf=itf.vrf, route=src))
+    else:
+        # a collected route the model cannot place (an interface the config does not have):
+        # its traffic is unknown, so proofs for the prefix are inconclusive, never dropped
+        why = f"interface {interface or '-'} of a collected route not found"
+        _unresolved_entry(net, device, vrf, prefix, src, why)
+
+
+def _unresolved_entry(
+    net: Network, device: str, vrf: str, prefix: IPNet, src: Source, why: str
+) -> None:
+    item = Unrecognized(file=src.file, line=0, text=src.text, context="route", why=why)
+    net.unresolved.setdefault((device, vrf, prefix.version), []).append((prefix, item))

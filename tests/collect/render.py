@@ -82,7 +82,7 @@ def ios(folder: Path) -> dict[str, str]:
             ]
     lines.append(f"Total entries displayed: {n}")
     out["show lldp neighbors detail"] = "\n".join(lines)
-    return out
+    return out | ios_routes(folder)
 
 
 def eos(folder: Path) -> dict[str, str]:
@@ -138,7 +138,7 @@ def eos(folder: Path) -> dict[str, str]:
                 "",
             ]
     out["show lldp neighbors detail"] = "\n".join(lines)
-    return out
+    return out | eos_routes(folder)
 
 
 def _colon(mac: str) -> str:
@@ -263,6 +263,78 @@ def junos(folder: Path) -> dict[str, str]:
             )
     out["show lldp neighbors"] = "\n".join(lines)
     return out
+
+
+_IOS_CODES = {"connected": "C", "local": "L", "static": "S", "ospf": "O", "bgp": "B", "eigrp": "D"}
+_IOS_LEGEND = [
+    "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP",
+    "       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area",
+    "",
+    "Gateway of last resort is not set",
+    "",
+]
+
+
+def _v4(entry: dict[str, object]) -> bool:
+    return ":" not in str(entry["prefix"])
+
+
+def _ios_route(e: dict[str, object]) -> str:
+    code = _IOS_CODES.get(str(e["protocol"]), "S")
+    nh, itf = e.get("next_hop"), e.get("interface")
+    if not nh:
+        return f"{code:<8} {e['prefix']} is directly connected, {itf}"
+    via = f"[1/0] via {nh}" if code == "S" else f"[110/2] via {nh}, 00:01:02"
+    return f"{code:<8} {e['prefix']} {via}" + (f", {itf}" if itf else "")
+
+
+def ios_routes(folder: Path) -> dict[str, str]:
+    """``show ip route`` (global), ``show ip route vrf *`` and ``show ipv6 route`` from
+    routes.json, as IOS-XE prints them (only when the device has a routes.json)."""
+    routes = _load(folder, "routes.json", None)
+    if routes is None:
+        return {}
+    rows: list[dict[str, object]] = routes  # type: ignore[assignment]
+    glob = [e for e in rows if _v4(e) and e.get("vrf", "default") == "default"]
+    out = {"show ip route": "\n".join(_IOS_LEGEND + [_ios_route(e) for e in glob])}
+    vrfs = sorted({str(e["vrf"]) for e in rows if _v4(e) and e.get("vrf", "default") != "default"})
+    lines: list[str] = []
+    for vrf in vrfs:
+        lines += ["", f"Routing Table: {vrf}", *_IOS_LEGEND]
+        lines += [_ios_route(e) for e in rows if _v4(e) and e.get("vrf") == vrf]
+    out["show ip route vrf *"] = "\n".join(lines)
+    lines = ["IPv6 Routing Table - default - 3 entries", *_IOS_LEGEND[:2]]
+    for e in rows:
+        if _v4(e) or e.get("vrf", "default") != "default":
+            continue
+        code = _IOS_CODES.get(str(e["protocol"]), "S")
+        nh, itf = e.get("next_hop"), e.get("interface")
+        lines.append(f"{code:<3} {str(e['prefix']).upper()} [1/0]")
+        via = str(nh).upper() if nh else ""  # IOS prints IPv6 addresses in upper case
+        lines.append(f"     via {via}, {itf}" if nh else f"     via {itf}, directly connected")
+    out["show ipv6 route"] = "\n".join(lines)
+    return out
+
+
+def eos_routes(folder: Path) -> dict[str, str]:
+    """``show ip route vrf all`` from routes.json, as EOS prints it."""
+    routes = _load(folder, "routes.json", None)
+    if routes is None:
+        return {}
+    rows: list[dict[str, object]] = routes  # type: ignore[assignment]
+    lines: list[str] = []
+    for vrf in sorted({str(e.get("vrf", "default")) for e in rows if _v4(e)}):
+        lines += ["", f"VRF: {vrf}", "Codes: C - connected, S - static, K - kernel,", ""]
+        for e in rows:
+            if not _v4(e) or e.get("vrf", "default") != vrf:
+                continue
+            code = _IOS_CODES.get(str(e["protocol"]), "S")
+            nh, itf = e.get("next_hop"), e.get("interface")
+            if nh:
+                lines.append(f" {code:<8} {e['prefix']} [1/0] via {nh}, {itf}")
+            else:
+                lines.append(f" {code:<8} {e['prefix']} is directly connected, {itf}")
+    return {"show ip route vrf all": "\n".join(lines)}
 
 
 RENDER = {"cisco_ios": ios, "arista_eos": eos, "cisco_nxos": nxos, "juniper_junos": junos}
