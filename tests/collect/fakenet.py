@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from agent.collect.spec import SECTION, UNAVAILABLE
 from tests.collect import render
 
 HERE = Path(__file__).parent
@@ -35,6 +36,7 @@ PLUGINS = {
     "arista_eos": "lab_arista_eos",
     "cisco_nxos": "lab_cisco_nxos",
     "juniper_junos": "lab_juniper_junos",
+    "linux": "lab_linux",
 }
 CONFIG_COMMAND = {"juniper_junos": "show configuration | display set"}  # else show running-config
 # secrets added to served configs: the redaction test looks for them in every stored file
@@ -114,6 +116,8 @@ def free_ports(n: int) -> list[int]:
 
 
 def served_config(platform: str, text: str) -> str:
+    if platform == "linux":
+        return text  # ip / iptables / nft print no secrets
     lines = text.splitlines()
     names = ("hostname", "set system host-name")
     at = next(i for i, ln in enumerate(lines) if ln.startswith(names)) + 1
@@ -121,7 +125,26 @@ def served_config(platform: str, text: str) -> str:
     return "\n".join(lines[:at] + extra + lines[at:])
 
 
+def linux_sections(config: str) -> dict[str, str]:
+    """A Linux dump (docs/linux-snapshot.md) split back into the answer of each command; an
+    unavailable command is left out, so the fake device answers `command not found`."""
+    out: dict[str, str] = {}
+    command = ""
+    for line in config.splitlines():
+        if line.startswith(SECTION):
+            command = line[len(SECTION) :]
+            out[command] = ""
+        elif line.startswith(UNAVAILABLE):
+            out.pop(command, None)
+        elif command:
+            out[command] += line + "\n"
+    return {c: o.rstrip("\n") for c, o in out.items()}
+
+
 def _commands(platform: str, config: str, state: Path, skip: str = "") -> dict[str, object]:
+    if platform == "linux":
+        outputs = {**linux_sections(config), **render.RENDER[platform](state)}
+        return {c: {"output": o} for c, o in outputs.items() if c != skip}
     config_command = CONFIG_COMMAND.get(platform, "show running-config")
     outputs = {config_command: config, **render.RENDER[platform](state)}
     return {c: {"output": o} for c, o in outputs.items() if c != skip}
@@ -160,9 +183,10 @@ def _platforms(root: Path) -> dict[str, str]:
     out = {}
     for cfg in sorted((root / "configs").iterdir()):
         text = cfg.read_text()
-        out[cfg.stem] = given.get(cfg.stem) or (
-            "arista_eos" if "! device:" in text or "EOS-" in text else "cisco_ios"
-        )
+        detected = "arista_eos" if "! device:" in text or "EOS-" in text else "cisco_ios"
+        if text.startswith("# segproof linux dump"):
+            detected = "linux"
+        out[cfg.stem] = given.get(cfg.stem) or detected
     return out
 
 
@@ -187,6 +211,9 @@ def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]
         }
         if platform == "juniper_junos":  # Junos prompt: user@host>
             prompt = {"base_prompt": f"{USER}@{name}"}
+            host["shell"] = {"plugin": "CMDShell", "configuration": prompt}
+        if platform == "linux":  # bash as root: root@host:~#
+            prompt = {"base_prompt": f"root@{name}:~"}
             host["shell"] = {"plugin": "CMDShell", "configuration": prompt}
         hosts[name] = host
     if extras:

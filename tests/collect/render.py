@@ -337,4 +337,44 @@ def eos_routes(folder: Path) -> dict[str, str]:
     return {"show ip route vrf all": "\n".join(lines)}
 
 
-RENDER = {"cisco_ios": ios, "arista_eos": eos, "cisco_nxos": nxos, "juniper_junos": junos}
+def linux(folder: Path) -> dict[str, str]:
+    """``ip -4/-6 -j neigh`` and ``bridge -j fdb show`` as iproute2 prints them (one line)."""
+
+    def neigh(rows: object) -> str:
+        return json.dumps(
+            [
+                {
+                    "dst": e["ip"],
+                    "dev": e["interface"],
+                    "lladdr": str(e["mac"]).lower(),
+                    "state": [e.get("state") or "REACHABLE"],
+                }
+                for e in rows  # type: ignore[attr-defined]
+            ],
+            separators=(",", ":"),
+        )
+
+    fdb = [
+        {
+            "mac": str(e["mac"]).lower(),
+            "ifname": e["interface"],
+            "flags": [],
+            "master": "br0",
+            "state": "static" if e.get("static") else "",
+        }
+        for e in _load(folder, "mac.json", [])  # type: ignore[attr-defined]
+    ]
+    return {
+        "ip -4 -j neigh": neigh(_load(folder, "arp.json", [])),
+        "ip -6 -j neigh": neigh(_load(folder, "ndp.json", [])),
+        "bridge -j fdb show": json.dumps(fdb, separators=(",", ":")),
+    }
+
+
+RENDER = {
+    "cisco_ios": ios,
+    "arista_eos": eos,
+    "cisco_nxos": nxos,
+    "juniper_junos": junos,
+    "linux": linux,
+}
