@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from agent.engine.acl import Packet, evaluate
+from agent.engine.acl import Packet, evaluate_path
 from agent.pipeline.network import FibEntry, Filter, Hop, L3If, Network
 
 
@@ -25,6 +25,8 @@ class Decision:
     file: str
     line: int
     text: str
+    # the jump/goto entries taken to the deciding entry (chains, Linux): (file, line, text)
+    via: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -70,14 +72,21 @@ def decide(net: Network, device: str, flt: Filter, packet: Packet) -> Decision:
             binding.src.line,
             f"{binding.src.text}  (ACL {binding.name} is not defined: the platform {action}s all)",
         )
-    verdict, rule = evaluate(flt.acl, packet)
+    verdict, rule, taken = evaluate_path(flt.acl, packet)
+    via = [(r.src_ref.file, r.src_ref.line, r.src_ref.text) for r in taken]
     if rule is None:
         src = flt.acl.src
         return Decision(
-            flt.acl.name, flt.direction, verdict, src.file, src.line, "implicit deny (end of ACL)"
+            flt.acl.name,
+            flt.direction,
+            verdict,
+            src.file,
+            src.line,
+            "implicit deny (end of ACL)",
+            via,
         )
     ref = rule.src_ref
-    return Decision(flt.acl.name, flt.direction, verdict, ref.file, ref.line, ref.text)
+    return Decision(flt.acl.name, flt.direction, verdict, ref.file, ref.line, ref.text, via)
 
 
 def _in_domain(net: Network, domain: int, packet: Packet) -> str | None:

@@ -16,12 +16,22 @@ Conventions shared by all parsers:
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 Family = Literal[4, 6]
 Action = Literal["permit", "deny"]
+# what an ACL entry does when it matches: ``permit``/``deny`` decide; the chain actions (Linux
+# netfilter) move through a program of ACLs, see ``AclRule``
+RuleAction = Literal["permit", "deny", "jump", "goto", "return"]
 Direction = Literal["in", "out"]
 
 
@@ -187,15 +197,56 @@ class Service(Frozen):
 class AclRule(Frozen):
     """One access-list entry. The match is ``src in any(src) and dst in any(dst) and
     any(services)``; object-groups expand into these lists. ``fragments`` restricts the entry
-    to non-initial fragments."""
+    to non-initial fragments.
+
+    ``action`` ``permit``/``deny`` decides. The chain actions make an ACL a program of ACLs (a
+    netfilter ruleset), each a *chain*: ``jump`` evaluates the ACL named ``target`` and, when it
+    falls off its end or meets ``return``, continues after the jump; ``goto`` evaluates
+    ``target`` and, when it falls through, leaves the current ACL too (back to the ACL that
+    jumped to the current one; from the bound ACL: its implicit deny); ``return`` leaves the
+    current ACL. A jump/goto entry also carries its target ACL itself (``chain``, set by the
+    parser, never serialised), so a bound ACL is a self-contained program; ``Device`` checks
+    that ``chain`` is ``acls[target]`` (``acls6`` for IPv6). A program cannot loop: frozen
+    ACLs are built callee first.
+
+    ``fragment_l4`` says how an entry with layer-4 conditions (ports, ICMP type,
+    ``established``) treats a non-initial fragment, which carries no layer-4 header: ``cisco``
+    (IOS, EOS) — a ``permit`` matches it on its layer-3 fields, any other action does not;
+    ``netfilter`` (Linux) — it never matches.
+    """
 
     seq: int | None = None
-    action: Action
+    action: RuleAction
     src: list[AddrMatch]
     dst: list[AddrMatch]
     services: list[Service]
     fragments: bool = False
+    target: str | None = None
+    fragment_l4: Literal["cisco", "netfilter"] = "cisco"
+    chain: Acl | None = Field(default=None, exclude=True, repr=False)
     src_ref: Source
+
+    @model_serializer(mode="wrap")
+    def _drop_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The chain fields are left out at their defaults, so a plain ACL serialises as it
+        did before chains existed (the parser goldens of every platform stay unchanged)."""
+        data: dict[str, Any] = handler(self)
+        if data.get("target") is None:
+            data.pop("target", None)
+        if data.get("fragment_l4") == "cisco":
+            data.pop("fragment_l4", None)
+        return data
+
+    @model_validator(mode="after")
+    def _check_target(self) -> AclRule:
+        chained = self.action in ("jump", "goto")
+        if chained and (self.target is None or self.chain is None):
+            raise ValueError(f"{self.action} entry without its target chain")
+        if not chained and (self.target is not None or self.chain is not None):
+            raise ValueError(f"a {self.action} entry has no target")
+        if self.chain is not None and self.chain.name != self.target:
+            raise ValueError(f"target {self.target!r} but chain {self.chain.name!r}")
+        return self
 
 
 class Acl(Frozen):
@@ -248,3 +299,22 @@ class Device(Frozen):
     undefined_acl_action: Action = "permit"
     unrecognized: list[Unrecognized] = Field(default_factory=list)
     counts: LineCounts = Field(default_factory=LineCounts)
+
+    @model_validator(mode="after")
+    def _check_programs(self) -> Device:
+        """Every jump/goto names an ACL of the same table and carries exactly that ACL (the
+        engine relies on it). Programs cannot loop: frozen ACLs are built callee first."""
+        for table in (self.acls, self.acls6):
+            for acl in table.values():
+                for rule in acl.rules:
+                    if rule.chain is None:
+                        continue
+                    if table.get(rule.chain.name) is not rule.chain:
+                        raise ValueError(
+                            f"{self.name}: ACL {acl.name} {rule.action}s to {rule.target}, "
+                            "which is not that ACL of the device"
+                        )
+        return self
+
+
+AclRule.model_rebuild()
