@@ -63,11 +63,26 @@ class PortChange(_Plan):
     no_shutdown_at: int | None = None  # where a ``no shutdown`` line stood in the block
 
 
+class ChainChange(_Plan):
+    """Linux: a chain of our own, jumped to first from FORWARD and INPUT. ``permit`` entries
+    RETURN (the allowed exceptions go back to the host's own rules, so nothing is widened),
+    ``deny`` entries DROP. ``backend`` is the ruleset the device uses for this family:
+    ``iptables`` / ``iptables-legacy`` (the chain in the filter table) or ``nft`` (a table of
+    our own whose base chains run before the host's, priority -10)."""
+
+    kind: Literal["chain"] = "chain"
+    family: Literal[4, 6]
+    backend: Literal["iptables", "iptables-legacy", "nft"]
+    chain: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,27}$")  # an iptables chain name
+    hooks: tuple[Literal["FORWARD", "INPUT"], ...] = ("FORWARD", "INPUT")
+    entries: list[Entry]
+
+
 class DeviceChange(_Plan):
     device: str
     platform: str
     file: str
-    changes: list[AclChange | PortChange]
+    changes: list[AclChange | PortChange | ChainChange]
     cameras: list[str]  # the cameras this device's change is for (IP or MAC)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from agent.models.plan import AclChange, DeviceChange, Entry, PortChange
+from agent.models.plan import AclChange, ChainChange, DeviceChange, Entry, PortChange
+from agent.remediate import linux
 from agent.remediate.entries import entry_text
 
 _HEADER = {
@@ -95,7 +96,9 @@ def _entry_line(entry: Entry, family: int, platform: str, pad: str) -> str:
 def apply(text: str, device: DeviceChange) -> str:
     lines = text.splitlines()
     for change in device.changes:
-        if isinstance(change, AclChange):
+        if isinstance(change, ChainChange):
+            lines = linux.apply(lines, change)
+        elif isinstance(change, AclChange):
             lines = _apply_acl(lines, change, device.platform)
         else:
             lines = _apply_port(lines, change, device.platform)
@@ -105,7 +108,9 @@ def apply(text: str, device: DeviceChange) -> str:
 def revert(text: str, device: DeviceChange) -> str:
     lines = text.splitlines()
     for change in reversed(device.changes):
-        if isinstance(change, AclChange):
+        if isinstance(change, ChainChange):
+            lines = linux.revert(lines, change)
+        elif isinstance(change, AclChange):
             lines = _revert_acl(lines, change, device.platform)
         else:
             lines = _revert_port(lines, change, device.platform)

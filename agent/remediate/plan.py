@@ -22,10 +22,12 @@ from agent.engine.space import Bdd, Box
 from agent.errors import InputError
 from agent.models import result as r
 from agent.models.device import Acl, Device
-from agent.models.plan import AclChange, DeviceChange, Entry, PortChange, Strategy
+from agent.models.plan import AclChange, ChainChange, DeviceChange, Entry, PortChange, Strategy
+from agent.models.policy import parse_service
 from agent.pipeline.context import Context
-from agent.pipeline.network import L3If
+from agent.pipeline.network import IPNet, L3If
 from agent.pipeline.verify import allowed_set, core_sets
+from agent.remediate import linux
 from agent.remediate.apply import seq_of
 
 SUPPORTED = ("cisco_ios", "arista_eos")
@@ -95,14 +97,20 @@ def _acl(ctx: Context, cameras: list[r.Camera]) -> Planned:
             per = sources.setdefault(h.domain, {})
             for fam in fams:
                 per[fam] = _collapse([*per.get(fam, []), *_camera_sources(ctx, cam, h, fam)])
-    changes: dict[str, list[AclChange]] = {}
+    changes: dict[str, list[AclChange | ChainChange]] = {}
     cams_of: dict[str, list[str]] = {}
     allowed = allowed_set(ctx)
     cores = core_sets(ctx)
+    linux_sources: dict[str, dict[int, list[str]]] = {}  # device -> family -> sources
     for domain, per_family in sorted(sources.items()):
         gateways = ctx.net.domain_l3.get(domain, [])
         for itf in gateways:
             dev = ctx.net.devices[itf.device]
+            if dev.platform == "linux":
+                per_dev = linux_sources.setdefault(dev.name, {})
+                for family, srcs in per_family.items():
+                    per_dev[family] = _collapse([*per_dev.get(family, []), *srcs])
+                continue
             if dev.platform not in SUPPORTED:
                 unfixable.append(
                     f"{itf.device}: platform {dev.platform} has no remediation renderer yet"
@@ -116,6 +124,14 @@ def _acl(ctx: Context, cameras: list[r.Camera]) -> Planned:
                 if change is not None:
                     changes.setdefault(dev.name, []).append(change)
                     cams_of.setdefault(dev.name, [])
+    for name, per_family in sorted(linux_sources.items()):
+        for family, srcs in sorted(per_family.items()):
+            chain = _chain_change(ctx, ctx.net.devices[name], family, srcs)
+            if isinstance(chain, str):
+                unfixable.append(chain)
+            elif chain is not None:
+                changes.setdefault(name, []).append(chain)
+                cams_of.setdefault(name, [])
     for cam in cameras:
         h = hosts.get(cam.ip or cam.mac or "?")
         if h is None or h.domain is None:
@@ -261,6 +277,67 @@ def _acl_change(
         entries=entries,
         original=original,
     )
+
+
+def _chain_change(
+    ctx: Context, dev: Device, family: int, srcs: list[str]
+) -> ChainChange | str | None:
+    """Linux: our chain with the allowed exceptions (RETURN) and camera -> core drops."""
+    text = next(c.text for c in ctx.snapshot.configs if c.file == dev.file)
+    backend = linux.backend(text, family)
+    if backend is None:
+        return f"{dev.name}: no iptables or nft on the device to carry a filter"
+    if linux.has_chain(text):
+        return f"{dev.name}: a segproof chain is already there (roll the last change back first)"
+    cores = [
+        p
+        for core in ctx.policy.core
+        for p in core.prefixes
+        if ipaddress.ip_network(p).version == family
+    ]
+    if not cores:
+        return None
+    items: list[dict[str, object]] = []
+    for src in srcs:
+        src_net = ipaddress.ip_network(src)
+        for flow in ctx.policy.allowed:
+            if flow.sources is not None and not any(
+                _within(src_net, ipaddress.ip_network(p)) for p in flow.sources
+            ):
+                continue
+            for dst in flow.destinations:
+                if ipaddress.ip_network(dst).version != family:
+                    continue
+                for service in flow.services:
+                    proto, lo, hi, itype, icode = parse_service(service)
+                    if proto in (1, 58) and proto != (1 if family == 4 else 58):
+                        continue
+                    items.append(
+                        {
+                            "action": "permit",
+                            "protocol": proto,
+                            "src": src,
+                            "dst": dst,
+                            "dst_ports": (lo, hi) if lo is not None and hi is not None else None,
+                            "icmp_type": itype,
+                            "icmp_code": icode,
+                        }
+                    )
+        items += [{"action": "deny", "protocol": None, "src": src, "dst": d} for d in cores]
+    return ChainChange(
+        family=4 if family == 4 else 6,
+        backend=backend,
+        chain=linux.CHAIN,
+        entries=_number(items, 10, 10),
+    )
+
+
+def _within(inner: IPNet, outer: IPNet) -> bool:
+    if isinstance(inner, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False
 
 
 def _collapse(prefixes: list[str]) -> list[str]:

@@ -17,13 +17,21 @@ import ipaddress
 from agent.engine.forward import Engine, Start
 from agent.engine.space import Bdd, Space
 from agent.models import result as r
-from agent.models.plan import AclChange, DeviceChange, Entry, ProofResult, RenderedDevice
+from agent.models.plan import (
+    AclChange,
+    ChainChange,
+    DeviceChange,
+    Entry,
+    ProofResult,
+    RenderedDevice,
+)
 from agent.pipeline import prepare
 from agent.pipeline.context import Context
 from agent.pipeline.verify import allowed_set
 from agent.pipeline.verify import run as verify
 from agent.remediate.apply import apply, revert
 from agent.vendors import load_vendors
+from agent.vendors.base import ParseFn
 
 
 def entry_bdd(space: Space, entry: Entry, family: int) -> Bdd:
@@ -52,6 +60,8 @@ def reparsed(ctx: Context, device: DeviceChange, rendered: RenderedDevice) -> li
     """Problems found reading the rendered change back with the platform parser."""
     parse = load_vendors()[device.platform].parse
     assert parse is not None
+    if any(isinstance(c, ChainChange) for c in device.changes):
+        return _reparsed_dump(ctx, device, parse)
     parsed = parse(rendered.change, f"remediation/{device.device}.cfg", device.device)
     # ``resequence`` is a command of ACL mode, not a line of the running configuration
     problems = [
@@ -80,6 +90,20 @@ def reparsed(ctx: Context, device: DeviceChange, rendered: RenderedDevice) -> li
                     f"{change.acl} {entry.seq}: '{rule.src_ref.text}' differs from the plan"
                 )
     return problems
+
+
+def _reparsed_dump(ctx: Context, device: DeviceChange, parse: ParseFn) -> list[str]:
+    """Linux: the change is shell commands; what is read back is the dump after the change
+    (the same rule text, built by the same functions): every line we add must be understood."""
+    before = next(c.text for c in ctx.snapshot.configs if c.file == device.file)
+    text = apply(before, device)
+    added = set(text.splitlines()) - set(before.splitlines())
+    parsed = parse(text, device.file, device.device)
+    return [
+        f"{u.line}: {u.text} ({u.why})"
+        for u in parsed.unrecognized
+        if u.text in added or u.text.strip() in {a.strip() for a in added}
+    ]
 
 
 def patched(ctx: Context, devices: list[DeviceChange]) -> dict[str, str]:

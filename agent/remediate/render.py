@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 
 from agent.errors import RenderError
-from agent.models.plan import AclChange, DeviceChange, Entry, PortChange, RenderedDevice
+from agent.models.plan import (
+    AclChange,
+    ChainChange,
+    DeviceChange,
+    Entry,
+    PortChange,
+    RenderedDevice,
+)
+from agent.remediate import linux
 from agent.remediate.apply import binding, header, trailing_sequence
 from agent.remediate.entries import entry_text
 from agent.remediate.names import check_name
@@ -26,7 +34,14 @@ def _line(text: str) -> Safe:
     return Safe(text)
 
 
-def _context(change: AclChange | PortChange, platform: str) -> dict[str, object]:
+def _context(change: AclChange | PortChange | ChainChange, platform: str) -> dict[str, object]:
+    if isinstance(change, ChainChange):
+        forward, back = linux.commands(change)
+        return {
+            "kind": Safe("chain"),
+            "change": [_line(line) for line in forward],
+            "rollback": [_line(line) for line in back],
+        }
     interface = Safe(check_name(platform, change.interface, "interface"))
     if isinstance(change, PortChange):
         return {
