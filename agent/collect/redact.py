@@ -60,12 +60,88 @@ _JUNOS = (
     r"^(\s*set\s+(?:logical-systems\s+\S+\s+)?snmp\s+community\s+)" + _JVALUE,
 )
 
+# Cisco ASA `show running-config` (9.x prints most keys as `*****`, hashes and older releases in
+# clear; the `encrypted` / `pbkdf2` keyword after a hash is kept)
+_ASA = (
+    # enable password 8Ry2YjIyt7RRXU24 encrypted / passwd 2KFQnbNIdI.2KYOU encrypted
+    r"^(\s*(?:enable\s+password|passwd)\s+)\S+",
+    # username admin password $sha512$5000$abc$def pbkdf2 privilege 15
+    r"^(\s*username\s+\S+\s+password\s+)\S+",
+    # snmp-server host inside 10.0.0.5 community public version 2c / snmp-server community x
+    r"^(\s*snmp-server\s+host\s+.*?\scommunity\s+)\S+",
+    r"^(\s*snmp-server\s+community\s+)\S+",
+    # snmp-server user u1 g1 v3 encrypted auth sha256 6c:1a priv aes 256 9a:2b
+    r"^(\s*snmp-server\s+user\s+.*?\sauth\s+\S+\s+)\S+",
+    r"^(\s*snmp-server\s+user\s+.*?\spriv\s+\S+(?:\s+\d+)?\s+)\S+",
+    # tunnel-group X ipsec-attributes: ikev1 pre-shared-key x / ikev2 local-authentication
+    # pre-shared-key 0 x / ikev2 remote-authentication pre-shared-key x; isakmp key x address y
+    r"^(.*\bpre-shared-key(?:\s+[08])?\s+)\S+",
+    r"^(\s*(?:crypto\s+)?isakmp\s+key\s+)\S+",
+    # aaa-server X (inside) host 10.0.0.9: key x / ldap-login-password x / radius-common-pw x
+    r"^(\s+(?:key|ldap-login-password|radius-common-pw)\s+)\S+",
+    r"^(\s*ntp\s+authentication-key\s+\d+\s+\S+\s+)\S+",
+    r"^(\s*failover\s+key\s+(?:hex\s+)?)\S+",
+    # interface: ospf message-digest-key 1 md5 x / ospf authentication-key x /
+    # authentication key eigrp 100 x key-id 1; router bgp: neighbor 10.0.0.2 password 0 x
+    r"^(\s*ospf\s+(?:message-digest-key\s+\d+\s+md5|authentication-key)(?:\s+[08])?\s+)\S+",
+    r"^(\s*authentication\s+key\s+eigrp\s+\d+\s+)\S+",
+    r"^(\s*neighbor\s+\S+\s+password(?:\s+[08])?\s+)\S+",
+)
+
+# a private key in PEM form: the body between its BEGIN and END lines (FortiOS `set
+# private-key "-----BEGIN ...`, PAN-OS `<private-key>` with a PEM body)
+_PEM_KEY = (
+    r"^(.*-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\n)(?:.*\n)*?.*(?=\n[^\n]*-----END [A-Z0-9 ]*PRIVATE"
+    r" KEY-----)"
+)
+
+# FortiOS `show`: every stored secret is printed `set <key> ENC <blob>`; SNMP v1/v2c community
+# names are the `set name` of the entries of `config system snmp community`
+_FVALUE = r'(?:"[^"]*"|\S+)'
+_FORTI_COMMUNITY = (
+    r"^(([ \t]*)config\s+system\s+snmp\s+community\n(?:(?!\2end$).*\n)*?[ \t]+set\s+name\s+)"
+    r"(?!" + re.escape(MARKER) + ")" + _FVALUE
+)
+_FORTI_COMMUNITIES = 16  # one rule redacts one community: this many per block, then the rest
+_FORTIOS = (
+    # set password ENC SH2... / set passwd ENC / set psksecret ENC / set secret ENC / set key ENC
+    # / set auth-pwd ENC / set priv-pwd ENC / set passphrase ENC / set api-key ENC ...
+    r"^(\s*set\s+[\w-]+(?:\s+\d+)?\s+ENC\s+)\S+",
+    # the same keys in clear text (a value typed in and printed back before it is encrypted)
+    r"^(\s*set\s+(?:password|passwd|psksecret|psksecret-remote|ppk-secret|secret|key|authkey"
+    r"|enckey|auth-pwd|priv-pwd|passphrase|sae-password|sso-password|ldap-password"
+    r"|server-secret|radius-secret|key-string|md5-key|authentication-key)\s+)(?!ENC\s)" + _FVALUE,
+    _PEM_KEY,
+    *(_FORTI_COMMUNITY,) * _FORTI_COMMUNITIES,
+    # a block with even more communities: everything after the last one redacted, to its `end`
+    _FORTI_COMMUNITY + r".*(?:\n.*)*?(?=\n\2end$)",
+)
+
+# PAN-OS: `show config running` (XML) and the set form of configure mode
+_PAN_KEYS = (
+    r"phash|password|bind-password|secret|key|authpwd|privpwd|snmp-community-string|community"
+    r"|private-key|api-key|auth-key|passphrase|agent-user-override-key"
+)
+_PANOS = (
+    # <phash>$5$...</phash>, <secret>-AQ==...</secret>, <pre-shared-key><key>-AQ==...</key>,
+    # <snmp-community-string>public</snmp-community-string>, <private-key>-AQ==...</private-key>
+    r"(<(" + _PAN_KEYS + r")>)[^<]*(?=</\2>)",
+    _PEM_KEY,
+    # set mgt-config users admin phash $5$... / ... server-profile radius r1 server s1 secret x /
+    # ... pre-shared-key key x / ... md5 1 key x / ... snmp-community-string x: the keyword
+    # right before the last word (an object named `secret` is not a secret)
+    r"^(\s*set\s.*\s(?:" + _PAN_KEYS + r")\s+)" + _FVALUE + r"\s*$",
+)
+
 RULES: dict[str, tuple[re.Pattern[str], ...]] = {
     "ioslike": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _IOSLIKE),
     "nxos": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _NXOS),
     "junos": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _JUNOS),
     # Linux dumps (ip, iptables-save, nft list ruleset) print no secrets
     "none": (),
+    "asa": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _ASA),
+    "fortios": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _FORTIOS),
+    "panos": tuple(re.compile(p, re.MULTILINE | re.IGNORECASE) for p in _PANOS),
 }
 
 
