@@ -37,8 +37,12 @@ PLUGINS = {
     "cisco_nxos": "lab_cisco_nxos",
     "juniper_junos": "lab_juniper_junos",
     "linux": "lab_linux",
+    "cisco_asa": "lab_cisco_asa",
+    "fortinet": "lab_fortinet",
+    "paloalto_panos": "lab_paloalto_panos",
 }
 CONFIG_COMMAND = {"juniper_junos": "show configuration | display set"}  # else show running-config
+CONFIG_COMMAND |= {"fortinet": "show", "paloalto_panos": "show config running"}
 # secrets added to served configs: the redaction test looks for them in every stored file
 SECRETS = {
     "cisco_ios": [
@@ -66,6 +70,107 @@ SECRETS = {
         (
             "set security ike policy ike-pol pre-shared-key ascii-text ",
             '"$9$JunosPreShared"',
+        ),
+    ],
+    # blocks of several lines: inserted after `hostname` (ASA), the `#global_vdom=` header line
+    # (FortiOS `show`) or the `<config ...>` root (PAN-OS XML), each entry on its own line(s)
+    "cisco_asa": [
+        ("enable password ", "AsaEnableHash9Q encrypted"),
+        ("username admin password ", "AsaUserHash7Zk encrypted privilege 15"),
+        ("snmp-server host management 192.0.2.9 community ", "AsaCommunity5 version 2c"),
+        (
+            "tunnel-group 198.51.100.7 type ipsec-l2l\n"
+            "tunnel-group 198.51.100.7 ipsec-attributes\n ikev1 pre-shared-key ",
+            "AsaIkev1Psk3",
+        ),
+        (" ikev2 remote-authentication pre-shared-key ", "AsaIkev2Remote4"),
+        (" ikev2 local-authentication pre-shared-key ", "AsaIkev2Local5"),
+        (
+            "aaa-server RADIUS protocol radius\n"
+            "aaa-server RADIUS (management) host 192.0.2.8\n key ",
+            "AsaRadiusKey6",
+        ),
+        ("ntp authentication-key 2 md5 ", "AsaNtpKey8"),
+    ],
+    "fortinet": [
+        (
+            'config system admin\n    edit "admin"\n        set accprofile "super_admin"\n'
+            '        set vdom "root"\n        set password ENC ',
+            "SH2FortiAdminHash0aB==\n    next\nend",
+        ),
+        (
+            'config user local\n    edit "guest1"\n        set type password\n'
+            "        set passwd ENC ",
+            "FortiUserPasswd2==\n    next\nend",
+        ),
+        (
+            'config user radius\n    edit "rad1"\n        set server "192.0.2.8"\n'
+            "        set secret ENC ",
+            "FortiRadiusSecret4==\n    next\nend",
+        ),
+        (
+            'config vpn ipsec phase1-interface\n    edit "to-dc"\n        set interface "port1"\n'
+            "        set peertype any\n        set net-device disable\n"
+            "        set proposal aes256-sha256\n        set remote-gw 198.51.100.7\n"
+            "        set psksecret ENC ",
+            "FortiPskSecret3==\n    next\nend",
+        ),
+        ("config system snmp community\n    edit 1\n        set name ", '"FortiCommunity1"'),
+        (
+            "        config hosts\n            edit 1\n"
+            "                set ip 192.0.2.9 255.255.255.255\n            next\n        end\n"
+            "    next\n    edit 2\n        set name ",
+            "FortiCommunity2\n    next\nend",
+        ),
+        (
+            'config system snmp user\n    edit "nms"\n        set notify-hosts 192.0.2.9\n'
+            "        set security-level auth-priv\n        set auth-proto sha256\n"
+            "        set auth-pwd ENC ",
+            "FortiAuthPwd7==",
+        ),
+        (
+            "        set priv-proto aes256\n        set priv-pwd ENC ",
+            "FortiPrivPwd8==\n    next\nend",
+        ),
+        (
+            'config vpn certificate local\n    edit "lab-cert"\n        set password ENC ',
+            "FortiCertPass9==",
+        ),
+        (
+            '        set private-key "-----BEGIN ENCRYPTED PRIVATE KEY-----\n',
+            "FortiPrivateKeyBody0x\nMIIFHzBJBgkqhkiG9w0BBQ0wPDAbBgkqhkiG9w0BBQww\n"
+            '-----END ENCRYPTED PRIVATE KEY-----"\n'
+            '        set certificate "-----BEGIN CERTIFICATE-----\nMIIDXTCCAkWgAwIBAgIJAKZ\n'
+            '-----END CERTIFICATE-----"\n    next\nend',
+        ),
+    ],
+    "paloalto_panos": [
+        (
+            '  <mgt-config>\n    <users>\n      <entry name="admin">\n        <phash>',
+            "$5$PanAdminHash7q$Zk0</phash>\n        <permissions>\n          <role-based>\n"
+            "            <superuser>yes</superuser>\n          </role-based>\n"
+            "        </permissions>\n      </entry>\n    </users>\n  </mgt-config>",
+        ),
+        (
+            '  <shared>\n    <certificate>\n      <entry name="gp-portal">\n'
+            "        <common-name>gp.lab.example</common-name>\n        <private-key>",
+            "-AQ==PanPrivateKey3Q=</private-key>\n      </entry>\n    </certificate>",
+        ),
+        (
+            '    <server-profile>\n      <radius>\n        <entry name="rad1">\n'
+            '          <server>\n            <entry name="s1">\n'
+            "              <ip-address>192.0.2.8</ip-address>\n              <secret>",
+            "-AQ==PanRadiusSecret4=</secret>\n            </entry>\n          </server>\n"
+            "        </entry>\n      </radius>\n    </server-profile>",
+        ),
+        (
+            '    <log-settings>\n      <snmptrap>\n        <entry name="nms">\n'
+            "          <version>\n            <v2c>\n              <server>\n"
+            '                <entry name="nms1">\n                  <manager>192.0.2.9</manager>\n'
+            "                  <community>",
+            "PanTrapCommunity5</community>\n                </entry>\n              </server>\n"
+            "            </v2c>\n          </version>\n        </entry>\n      </snmptrap>\n"
+            "    </log-settings>\n  </shared>",
         ),
     ],
 }
@@ -119,7 +224,7 @@ def served_config(platform: str, text: str) -> str:
     if platform == "linux":
         return text  # ip / iptables / nft print no secrets
     lines = text.splitlines()
-    names = ("hostname", "set system host-name")
+    names = ("hostname", "set system host-name", "#global_vdom=", "<config ")
     at = next(i for i, ln in enumerate(lines) if ln.startswith(names)) + 1
     extra = [p + s for p, s in SECRETS[platform]]
     return "\n".join(lines[:at] + extra + lines[at:])
@@ -214,6 +319,9 @@ def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]
             host["shell"] = {"plugin": "CMDShell", "configuration": prompt}
         if platform == "linux":  # bash as root: root@host:~#
             prompt = {"base_prompt": f"root@{name}:~"}
+            host["shell"] = {"plugin": "CMDShell", "configuration": prompt}
+        if platform == "paloalto_panos":  # PAN-OS prompt: user@host>
+            prompt = {"base_prompt": f"{USER}@{name}"}
             host["shell"] = {"plugin": "CMDShell", "configuration": prompt}
         hosts[name] = host
     if extras:

@@ -378,3 +378,11 @@ RENDER = {
     "juniper_junos": junos,
     "linux": linux,
 }
+
+
+# -- Cisco ASA, FortiOS, PAN-OS (tests/collect/render_firewalls.py) ---------------------------
+from tests.collect import render_firewalls  # noqa: E402
+
+RENDER["cisco_asa"] = render_firewalls.asa
+RENDER["fortinet"] = render_firewalls.fortinet
+RENDER["paloalto_panos"] = render_firewalls.panos
