@@ -1,5 +1,6 @@
-"""One device: send the platform's commands over netmiko (via nornir_netmiko) and turn every
-answer into a snapshot file. This is the per-device boundary: any exception from netmiko,
+"""One device: send the platform's commands over netmiko (via nornir_netmiko), or through its
+NAPALM driver (``napalm_driver.py``) when its ``collect.yaml`` names one, and turn every answer
+into a snapshot file. This is the per-device boundary: any exception from netmiko, NAPALM,
 paramiko or Nornir becomes a ``DeviceRecord`` value here and nowhere else."""
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from napalm.base.exceptions import (
+    CommandErrorException,
+    CommandTimeoutException,
+    ConnectAuthError,
+    ConnectTimeoutError,
+)
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 from netmiko.utilities import get_structured_data_textfsm
 from nornir.core.task import Result, Task
@@ -24,7 +31,7 @@ from paramiko.ssh_exception import (
     SSHException,
 )
 
-from agent.collect import redact, shape, spec
+from agent.collect import napalm_driver, redact, shape, spec
 
 TRANSIENT = frozenset({"timeout", "refused"})
 REJECTED = re.compile(
@@ -48,15 +55,17 @@ class DeviceRecord:
     host: str
     platform: str
     status: str  # "ok" | "failed"
-    reason: str = ""  # "" | auth | timeout | refused | rejected | unparsed | error
+    reason: str = ""  # "" | auth | hostkey | timeout | refused | rejected | unparsed | error
     message: str = ""
     attempts: int = 0
     seconds: float = 0.0
     files: tuple[str, ...] = ()
+    driver: str = ""  # "netmiko" | "napalm <driver>" (spec.PlatformSpec.driver)
 
     def to_json(self) -> dict[str, object]:
         return {
             "platform": self.platform,
+            "driver": self.driver or None,
             "status": self.status,
             "reason": self.reason or None,
             "message": self.message or None,
@@ -89,16 +98,32 @@ def classify(exc: BaseException) -> str:
         return exc.reason
     if any(isinstance(e, BadHostKeyException) for e in chain) or "known_hosts" in text:
         return "hostkey"
-    if any(isinstance(e, NetmikoAuthenticationException | AuthenticationException) for e in chain):
+    auth = (NetmikoAuthenticationException, AuthenticationException, ConnectAuthError)
+    if any(isinstance(e, auth) for e in chain):
         return "auth"
     refused = (ConnectionRefusedError, NoValidConnectionsError)
     if any(isinstance(e, refused) for e in chain) or "refused" in text:
         return "refused"
-    if any(isinstance(e, NetmikoTimeoutException | TimeoutError | socket.timeout) for e in chain):
+    timeouts = (
+        NetmikoTimeoutException,
+        TimeoutError,
+        socket.timeout,
+        ConnectTimeoutError,
+        CommandTimeoutException,
+    )
+    if any(isinstance(e, timeouts) for e in chain):
         return "timeout"
     slow = "banner" in text or "timed out" in text
     if slow and any(isinstance(e, SSHException) for e in chain):
         return "timeout"
+    if any(isinstance(e, napalm_driver.GetterError) for e in chain):
+        return "unparsed"  # a getter could not read an answer (not retried)
+    # NAPALM's cli() raises CommandErrorException for whatever went wrong with a command; the
+    # device refused it only when it says so (eAPI: `Invalid command`)
+    napalm_refused = "invalid command" in text or "invalid input" in text
+    if napalm_refused and any(isinstance(e, CommandErrorException) for e in chain):
+        return "rejected"
+    # the rest (NAPALM: ConnectionClosedException, UnsupportedVersion, ...) is an error
     return "error"
 
 
@@ -109,21 +134,70 @@ class Unavailable:
     said: str
 
 
+def _refused(text: str, platform: spec.PlatformSpec) -> bool:
+    return bool(REJECTED.search(text)) or platform.is_rejected(text)
+
+
 def _answer(
     task: Task, command: spec.Command, platform: spec.PlatformSpec, timeout: float
 ) -> str | Unavailable:
-    kwargs: dict[str, Any] = {"read_timeout": timeout}
-    params = task.host.get_connection_parameters("netmiko")
-    if (params.extras or {}).get("secret"):
-        # privileged mode with the enable secret (a no-op when the login is already there)
-        kwargs["enable"] = True
-    result = str(netmiko_send_command(task, command_string=command.command, **kwargs).result)
-    if REJECTED.search(result) or platform.is_rejected(result):
+    assert command.command is not None
+    if platform.napalm is not None:
+        # through the device's one NAPALM session; the refusal check reads what the device
+        # printed (NAPALM's cli() deletes `% Invalid input` from its answer)
+        reply = napalm_driver.cli(task, command.command)
+        result = str(reply.value)
+        printed = "\n".join(a.text for a in reply.answers)
+    else:
+        kwargs: dict[str, Any] = {"read_timeout": timeout}
+        params = task.host.get_connection_parameters("netmiko")
+        if (params.extras or {}).get("secret"):
+            # privileged mode with the enable secret (a no-op when the login is already there)
+            kwargs["enable"] = True
+        result = str(netmiko_send_command(task, command_string=command.command, **kwargs).result)
+        printed = result
+    if _refused(printed, platform):
         if command.optional:
-            said = next((ln.strip() for ln in result.splitlines() if ln.strip()), "no answer")
+            said = next((ln.strip() for ln in printed.splitlines() if ln.strip()), "no answer")
             return Unavailable(said)
         raise CommandError("rejected", f"{command.command!r} rejected by the device")
     return result
+
+
+def _check_answers(
+    answers: list[napalm_driver.Answer], platform: spec.PlatformSpec, label: str
+) -> None:
+    """Fail a getter whose commands the device refused or answered with something that is
+    not eAPI JSON (NAPALM over SSH would read such an answer as an empty table)."""
+    for answer in answers:
+        if _refused(answer.text, platform):
+            raise CommandError("rejected", f"{label}: {answer.command!r} rejected by the device")
+        if not answer.is_json:
+            continue
+        try:
+            value = json.loads(answer.text)
+        except json.JSONDecodeError:
+            raise CommandError(
+                "unparsed", f"{label}: the answer to {answer.command!r} is not JSON"
+            ) from None
+        if isinstance(value, dict) and value.get("errors"):
+            raise CommandError("rejected", f"{label}: {answer.command!r}: {value['errors']}")
+
+
+def _getter(task: Task, command: spec.Command, platform: spec.PlatformSpec) -> napalm_driver.Shaped:
+    """A NAPALM getter's result, checked against what the device printed and against the
+    snapshot shape of the entry's kind."""
+    assert command.getter is not None
+    try:
+        reply = napalm_driver.get(task, command.getter)
+    except napalm_driver.GetterError as exc:
+        _check_answers(exc.answers, platform, command.label)
+        raise CommandError("unparsed", str(exc)) from None
+    _check_answers(reply.answers, platform, command.label)
+    try:
+        return napalm_driver.shaped(command.kind, reply.value)
+    except ValueError as exc:
+        raise CommandError("unparsed", f"{command.label}: {exc}") from None
 
 
 def _section(files: dict[str, str], path: str, header: str | None, title: str, body: str) -> None:
@@ -141,6 +215,7 @@ def _table(platform_name: str, command: spec.Command, answer: str) -> shape.Json
             return shape.from_json(answer, command)
         except ValueError as exc:
             raise CommandError("unparsed", f"{command.command!r}: {exc}") from None
+    assert command.command is not None
     rows = get_structured_data_textfsm(
         answer, platform=platform_name, command=command.command, template=command.template_path()
     )
@@ -166,8 +241,22 @@ def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str,
     tables: dict[str, shape.JsonValue] = {}
     skipped: set[str] = set()
     for command in platform.commands:
-        answer = _answer(task, command, platform, timeout)
         path = command.path(host)
+        if command.getter is not None:
+            try:
+                got = _getter(task, command, platform)
+            except CommandError:
+                if not command.optional:
+                    raise
+                tables.pop(path, None)
+                skipped.add(path)
+                continue
+            if isinstance(got, str):  # get_config: the running configuration
+                files[path] = redact.redact(got, platform.redact).rstrip() + "\n"
+            else:
+                tables[path] = shape.merge(tables.get(path), got)
+            continue
+        answer = _answer(task, command, platform, timeout)
         if not isinstance(answer, Unavailable) and command.kind in shape.SHAPERS:
             try:
                 tables[path] = shape.merge(tables.get(path), _table(name, command, answer))
@@ -182,7 +271,7 @@ def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str,
         if isinstance(answer, Unavailable):
             if command.kind == "section":
                 _section(
-                    files, path, platform.header, command.command, spec.UNAVAILABLE + answer.said
+                    files, path, platform.header, command.label, spec.UNAVAILABLE + answer.said
                 )
             continue  # an optional table the device cannot print: not collected
         if command.kind == "config":
@@ -194,7 +283,7 @@ def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str,
                 files,
                 path,
                 platform.header,
-                command.command,
+                command.label,
                 redact.redact(answer, platform.redact),
             )
         else:
@@ -207,8 +296,10 @@ def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str,
 
 
 def _close(task: Task) -> None:
-    with contextlib.suppress(Exception):  # closing a broken session: nothing to report
-        task.host.close_connection("netmiko")
+    for connection in ("netmiko", napalm_driver.CONNECTION):
+        if connection in task.host.connections:
+            with contextlib.suppress(Exception):  # closing a broken session: nothing to report
+                task.host.close_connection(connection)
 
 
 def collect(
@@ -244,10 +335,12 @@ def _collect(
     platform_name = str(task.host.platform)
     start = time.monotonic()
     attempts = 0
+    driver = ""
     while True:
         attempts += 1
         try:
             platform = spec.load(platform_name)
+            driver = platform.driver
             files = _files(task, platform, timeout)
         except Exception as exc:  # the per-device boundary (STYLE §5)
             reason = classify(exc)
@@ -258,7 +351,14 @@ def _collect(
             message = redact.scrub(f"{type(exc).__name__}: {exc}".strip(), secrets)
             message = message.splitlines()[0] if message else reason
             record = DeviceRecord(
-                host, platform_name, "failed", reason, message, attempts, time.monotonic() - start
+                host,
+                platform_name,
+                "failed",
+                reason,
+                message,
+                attempts,
+                time.monotonic() - start,
+                driver=driver,
             )
             return Result(host=task.host, result=DeviceOutput(record))
         _close(task)
@@ -269,5 +369,6 @@ def _collect(
             attempts=attempts,
             seconds=time.monotonic() - start,
             files=tuple(sorted(files)),
+            driver=driver,
         )
         return Result(host=task.host, result=DeviceOutput(record, files))

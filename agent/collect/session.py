@@ -24,7 +24,7 @@ from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
 
 from agent import __version__
-from agent.collect import device, redact, spec
+from agent.collect import device, napalm_driver, redact, spec
 from agent.collect.credentials import CredentialSet
 from agent.errors import InputError
 from agent.models.snapshot import Topology
@@ -114,6 +114,36 @@ def _prepare(
             platform=old.platform if old else None,
             extras=extras,
         )
+        napalm = spec.load(str(host.platform)).napalm
+        if napalm is not None:
+            host.connection_options[napalm_driver.CONNECTION] = _napalm_options(
+                host.connection_options.get(napalm_driver.CONNECTION), napalm, extras, timeout
+            )
+
+
+def _napalm_options(
+    old: ConnectionOptions | None,
+    napalm: spec.Napalm,
+    netmiko_extras: dict[str, object],
+    timeout: float,
+) -> ConnectionOptions:
+    """nornir_napalm's options: the driver named in collect.yaml; its ``optional_args`` are
+    the inventory's, then collect.yaml's (``transport: ssh``), then the very netmiko options
+    above (enable secret, timeouts, no agent or keys, ``--known-hosts`` strict checking):
+    NAPALM hands netmiko's arguments to the netmiko session it talks over."""
+    old_extras = dict(old.extras or {}) if old is not None else {}
+    optional = dict(old_extras.get("optional_args") or {})
+    optional.update(napalm.optional_args)
+    optional.update(netmiko_extras)
+    optional["read_timeout_override"] = timeout  # getters send their commands without one
+    return ConnectionOptions(
+        hostname=old.hostname if old else None,
+        port=old.port if old else None,
+        username=None,
+        password=None,
+        platform=napalm.driver,
+        extras={**old_extras, "timeout": timeout, "optional_args": optional},
+    )
 
 
 def _topology(inventory_dir: Path, platforms: dict[str, str]) -> str:

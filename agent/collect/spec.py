@@ -1,4 +1,9 @@
-"""Per-platform collection commands, read from ``agent/vendors/<platform>/collect.yaml``."""
+"""Per-platform collection commands, read from ``agent/vendors/<platform>/collect.yaml``.
+
+A platform is collected with one driver: netmiko ``send_command`` by default, or NAPALM when
+its ``collect.yaml`` has a ``napalm:`` block; then its entries may name a NAPALM ``getter``
+instead of a ``command`` (docs/collect.md, "NAPALM").
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent.errors import InputError
 
@@ -20,11 +25,23 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 Kind = Literal["config", "section", "arp", "ndp", "mac", "lldp", "routes", "text"]
 SECTION = "#### segproof-section: "
 UNAVAILABLE = "#### segproof-unavailable: "
+# the NAPALM getters an entry may name, with the one kind each one's result is stored as (their
+# results are already the NAPALM shapes of a snapshot; get_config's ``running`` text is a config)
+GETTERS: dict[str, Kind] = {
+    "get_config": "config",
+    "get_arp_table": "arp",
+    "get_ipv6_neighbors_table": "ndp",
+    "get_mac_address_table": "mac",
+    "get_lldp_neighbors": "lldp",
+}
 
 
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    command: str
+    # exactly one of: a CLI command (netmiko send_command, or NAPALM cli() on a NAPALM
+    # platform) or a NAPALM getter (a NAPALM platform only)
+    command: str | None = None
+    getter: str | None = None
     kind: Kind
     file: str  # relative to the snapshot, "{host}" replaced
     fields: dict[str, str] = Field(default_factory=dict)  # NAPALM key -> TextFSM field
@@ -35,6 +52,26 @@ class Command(BaseModel):
     # a device may lack this command (a tool that is not installed): its answer is then kept
     # as an "unavailable" section instead of failing the device (section kind only)
     optional: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Command:
+        if (self.command is None) == (self.getter is None):
+            raise ValueError("an entry has either `command` or `getter`")
+        if self.getter is not None:
+            if self.getter not in GETTERS:
+                raise ValueError(f"unknown getter {self.getter!r} (known: {', '.join(GETTERS)})")
+            if GETTERS[self.getter] != self.kind:
+                raise ValueError(f"{self.getter} gives kind {GETTERS[self.getter]!r}")
+            if self.fields or self.template or self.empty or self.json_shape:
+                raise ValueError(
+                    f"{self.getter}: fields/template/empty/json_shape are for commands"
+                )
+        return self
+
+    @property
+    def label(self) -> str:
+        """The command or the getter, for messages."""
+        return self.command if self.command is not None else f"{self.getter}()"
 
     def path(self, host: str) -> str:
         return self.file.format(host=host)
@@ -49,15 +86,37 @@ class Command(BaseModel):
         return all(any(p.search(ln) for p in patterns) for ln in lines)
 
 
+class Napalm(BaseModel):
+    """The NAPALM driver of a platform and its ``optional_args`` (``transport: ssh`` for EOS)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    driver: str
+    optional_args: dict[str, object] = Field(default_factory=dict)
+
+
 class PlatformSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     redact: str
     commands: list[Command]
+    # collected through NAPALM (one session per device: getters, and cli() for commands)
+    napalm: Napalm | None = None
     # what this platform prints for a command it refuses (regular expressions, multiline),
     # besides the IOS-style ``% Invalid input`` family every platform shares
     rejected: list[str] = Field(default_factory=list)
     # first line of a configuration file assembled from sections
     header: str | None = None
+
+    @model_validator(mode="after")
+    def _getters_need_napalm(self) -> PlatformSpec:
+        getters = [c.getter for c in self.commands if c.getter is not None]
+        if getters and self.napalm is None:
+            raise ValueError(f"getters {getters} need a `napalm:` driver")
+        return self
+
+    @property
+    def driver(self) -> str:
+        """How the platform is collected, as ``meta.json`` records it."""
+        return f"napalm {self.napalm.driver}" if self.napalm else "netmiko"
 
     def is_rejected(self, text: str) -> bool:
         return any(re.search(p, text, re.MULTILINE | re.IGNORECASE) for p in self.rejected)
