@@ -380,6 +380,18 @@ RENDER = {
 }
 
 
+# -- NAPALM eos over SSH: every `<command> | json` answer as eAPI JSON -----------------------
+# (tests/collect/render_eos_json.py); the EOS devices answer netmiko's text commands and these
+from tests.collect import render_eos_json  # noqa: E402
+
+
+def eos_with_json(folder: Path) -> dict[str, str]:
+    return eos(folder) | render_eos_json.answers(folder)
+
+
+RENDER["arista_eos"] = eos_with_json
+
+
 # -- Cisco ASA, FortiOS, PAN-OS (tests/collect/render_firewalls.py) ---------------------------
 from tests.collect import render_firewalls  # noqa: E402
 
