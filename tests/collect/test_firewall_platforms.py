@@ -1,6 +1,6 @@
 """Real SSH collection (netmiko via Nornir) from FakeNOS firewalls of the three data-only
 platforms cisco_asa, fortinet and paloalto_panos (tests/collect/data/firewalls: one device each,
-plus one twin per platform that refuses one command). Configs come back redacted and otherwise
+plus twins that refuse one command). Configs come back redacted and otherwise
 as served, state comes back entry for entry, a refusal fails only its device."""
 
 from __future__ import annotations
@@ -28,12 +28,16 @@ DATA = HERE / "data" / "firewalls"
 ENABLE = "enable-secret-x1"
 CREDS = CredentialSet(Credentials(USER, PASSWORD, ENABLE))
 PLATFORMS = {"asa1": "cisco_asa", "fw1": "fortinet", "pa1": "paloalto_panos"}
-# a twin of each device without one table: its fake device refuses that table's command
+# a twin of each device without one table: its fake device refuses that table's command (an
+# ASA without IPv6, a FortiGate whose tables need a VDOM context, a PAN-OS without LLDP)
 TWINS = {
     "asa2": ("asa1", "ndp.json", "show ipv6 neighbor"),
-    "fw2": ("fw1", "routes.json", "get router info routing-table all"),
-    "pa2": ("pa1", "routes.json", "show routing route"),
+    "fw2": ("fw1", "arp.json", "get system arp"),
+    "pa2": ("pa1", "lldp.json", "show lldp neighbors all"),
 }
+# routing tables are optional: a PAN-OS with the advanced routing engine refuses `show routing
+# route`, and is collected without routes.json
+NO_ROUTES = {"pa3": ("pa1", "routes.json", "show routing route")}
 # secrets already in the served data (ASA 9 masks its keys as `*****` itself)
 DATA_SECRETS = {"paloalto_panos": ["PanIkeGatewayKey0aLhM4Q", "PanSnmpCommunity2"]}
 # the further lines of a secret that spans several (a PEM body)
@@ -59,7 +63,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("firewalls-source") / "snapshot"
     shutil.copytree(DATA, root)
     topology = yaml.safe_load((root / "topology.yml").read_text())
-    for twin, (host, table, _) in TWINS.items():
+    for twin, (host, table, _) in (TWINS | NO_ROUTES).items():
         shutil.copy(root / "configs" / f"{host}.cfg", root / "configs" / f"{twin}.cfg")
         shutil.copytree(root / "state" / host, root / "state" / twin)
         (root / "state" / twin / table).unlink()
@@ -102,7 +106,7 @@ def _inventory(network: FakeNetwork, folder: Path, hosts: list[str]) -> Path:
 def _collect(network: FakeNetwork, work: Path, hosts: list[str]) -> CollectResult:
     inv = _inventory(network, work / "inventory", hosts)
     start = time.monotonic()
-    result = run(inv, work / "snapshot", credentials=CREDS, workers=6, timeout=20, retries=1)
+    result = run(inv, work / "snapshot", credentials=CREDS, workers=8, timeout=20, retries=1)
     print(f"{len(hosts)} firewalls collected in {time.monotonic() - start:.1f} s")
     return result
 
@@ -200,14 +204,14 @@ def test_a_refusal_fails_only_its_device(
     snapshot: Path, network: FakeNetwork, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     work = tmp_path_factory.mktemp("firewalls-rejecting")
-    result = _collect(network, work, sorted(PLATFORMS) + sorted(TWINS))
+    result = _collect(network, work, sorted(PLATFORMS) + sorted(TWINS) + sorted(NO_ROUTES))
     records = {n: (r.status, r.reason) for n, r in result.records.items()}
-    assert records == dict.fromkeys(PLATFORMS, ("ok", "")) | dict.fromkeys(
+    assert records == dict.fromkeys([*PLATFORMS, *NO_ROUTES], ("ok", "")) | dict.fromkeys(
         TWINS, ("failed", "rejected")
     )
     assert result.exit_code == 5
     meta = json.loads((result.out / "meta.json").read_text())
-    assert meta["summary"] == {"devices": 6, "ok": 3, "failed": 3}
+    assert meta["summary"] == {"devices": 7, "ok": 4, "failed": 3}
     for twin, (_, _, command) in TWINS.items():
         device = meta["devices"][twin]
         assert device["reason"] == "rejected"
@@ -219,3 +223,11 @@ def test_a_refusal_fails_only_its_device(
     for host in PLATFORMS:  # the others are as good as in a run without the twins
         stored = (result.out / "configs" / f"{host}.cfg").read_text()
         assert stored == (snapshot / "configs" / f"{host}.cfg").read_text()
+    # a refused routing table: the device is collected without it
+    assert meta["devices"]["pa3"]["files"] == [
+        "configs/pa3.cfg",
+        "state/pa3/arp.json",
+        "state/pa3/lldp.json",
+    ]
+    got = json.loads((result.out / "state" / "pa3" / "arp.json").read_text())
+    assert got == json.loads((DATA / "state" / "pa1" / "arp.json").read_text())
