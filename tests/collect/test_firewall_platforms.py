@@ -138,6 +138,7 @@ def test_every_device_ok(snapshot: Path) -> None:
     for host, platform in PLATFORMS.items():
         device = meta["devices"][host]
         assert (device["platform"], device["status"], device["reason"]) == (platform, "ok", None)
+        assert (device["driver"], device["attempts"], device["message"]) == ("netmiko", 1, None)
         want = [f"configs/{host}.cfg"] + [
             f"state/{host}/{p.name}" for p in sorted((DATA / "state" / host).glob("*.json"))
         ]
