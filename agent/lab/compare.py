@@ -28,8 +28,9 @@ def verdict_problems(report: r.Report, expected: dict[str, Any]) -> list[str]:
             out.append(f"camera {want['ip']} not found")
             continue
         if cam.status != want["status"]:
-            why = "; ".join(u.why for u in cam.uncertain[:3])
-            out.append(f"camera {cam.ip}: {cam.status}, expected {want['status']} {why}".rstrip())
+            why = "; ".join(f"{u.file}:{u.line} {u.text!r}: {u.why}" for u in cam.uncertain[:3])
+            more = f" (+{len(cam.uncertain) - 3} more)" if len(cam.uncertain) > 3 else ""
+            out.append(f"camera {cam.ip}: {cam.status}, expected {want['status']}: {why}{more}")
         if "reaches" in want:
             reaches = sorted({v.core for v in cam.violations if v.certain})
             if reaches != sorted(want["reaches"] or []):
