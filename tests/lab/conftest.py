@@ -1,5 +1,10 @@
-"""Lab fixtures: one lab per ``topologies/lab-*`` folder, built once (module scope, one xdist
-group per lab), collected over SSH, probed, and always torn down.
+"""Lab fixtures: each ``topologies/lab-*`` is built once per test session, collected over SSH,
+probed, and always torn down before any test looks at the results.
+
+pytest-xdist may hand the tests of one lab to different workers (``--dist loadgroup`` does not
+group them with this pytest), so a lab's results are shared through a folder of the session:
+the first worker to need a lab builds it under a per-lab file lock and stores what it found;
+the others wait for the lock and read it.
 
 Prerequisites are root and the lab's tools; without them the lab tests skip with the reason,
 which ``SEGPROOF_REQUIRE_LAB=1`` (CI) turns into a failure (tests/conftest.py).
@@ -8,19 +13,20 @@ which ``SEGPROOF_REQUIRE_LAB=1`` (CI) turns into a failure (tests/conftest.py).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, Field
 
 from agent import lab
-from agent.lab import host
+from agent.lab import host, netns
 
 ROOT = Path(__file__).resolve().parents[2]
 LABS = sorted(p.parent for p in (ROOT / "topologies").glob("lab-*/lab.yml"))
@@ -80,20 +86,39 @@ def remove_stale() -> list[str]:
     return removed
 
 
-@dataclass
-class LabRun:
-    """Everything one lab produced before it was torn down."""
+class LabRun(BaseModel):
+    """Everything one lab showed before it was torn down (JSON, shared between workers)."""
 
-    spec: lab.LabSpec
-    running: lab.RunningLab
-    collected: lab.Collected | None = None
-    ssh: dict[str, dict[str, str]] = field(default_factory=dict)
-    cells: list[lab.Cell] = field(default_factory=list)
-    probed: list[lab.ProbeResult] = field(default_factory=list)
-    no_routes: dict[str, tuple[int, int]] = field(default_factory=dict)
-    resolv: dict[str, str] = field(default_factory=dict)
-    peers: dict[str, list[str]] = field(default_factory=dict)
-    snapshot_texts: dict[str, str] = field(default_factory=dict)
+    folder: Path
+    prefix: str = ""
+    names: list[str] = Field(default_factory=list)
+    error: str | None = None  # the lab could not be built, collected or probed
+    snapshot: Path | None = None  # a copy of the collected snapshot
+    collect_exit: int | None = None
+    collect_output: str = ""
+    password_in: list[str] = Field(default_factory=list)  # snapshot files holding the password
+    ssh: dict[str, dict[str, str]] = Field(default_factory=dict)
+    cells: list[lab.Cell] = Field(default_factory=list)
+    probed: list[lab.ProbeResult] = Field(default_factory=list)
+    no_routes: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    resolv: dict[str, str] = Field(default_factory=dict)
+    peers: dict[str, list[str]] = Field(default_factory=dict)
+    leftovers: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def spec(self) -> lab.LabSpec:
+        return lab.load(self.folder)
+
+    def texts(self) -> dict[str, str]:
+        """The collected snapshot's files (relative path -> text)."""
+        if self.snapshot is None:
+            return {}
+        return {
+            str(p.relative_to(self.snapshot)): p.read_text(errors="replace")
+            for p in self.snapshot.rglob("*")
+            if p.is_file()
+        }
 
 
 def _link_peers(running: lab.RunningLab) -> dict[str, list[str]]:
@@ -110,29 +135,62 @@ def _link_peers(running: lab.RunningLab) -> dict[str, list[str]]:
     return out
 
 
-def run_lab(folder: Path, tag: str) -> Iterator[LabRun]:
-    require()
-    remove_stale()
+def acquire(folder: Path, tag: str, keep: Path) -> LabRun:
+    """Build the lab, collect it over SSH, probe it, tear it down (always); the snapshot is
+    copied to ``keep``."""
     spec = lab.load(folder)
     running = lab.build(spec, prefix(tag))
+    result = LabRun(folder=folder, prefix=running.prefix, names=running.names())
     try:
-        result = LabRun(spec=spec, running=running)
         result.resolv = {
             real: (host.ETC_NETNS / real / "resolv.conf").read_text() for real in running.names()
         }
         result.peers = _link_peers(running)
         lab.announce(running)
         result.ssh = lab.ssh_check(running)
-        result.collected = lab.collect(running, running.folder / "snapshot")
-        if result.collected.snapshot.is_dir():
-            result.snapshot_texts = {
-                str(p.relative_to(result.collected.snapshot)): p.read_text(errors="replace")
-                for p in result.collected.snapshot.rglob("*")
-                if p.is_file()
-            }
+        collected = lab.collect(running, running.folder / "snapshot")
+        result.collect_exit, result.collect_output = collected.exit_code, collected.output
+        if collected.snapshot.is_dir():
+            shutil.copytree(collected.snapshot, keep)
+            result.snapshot = keep
+            result.password_in = [f for f, t in result.texts().items() if running.password in t]
         result.cells = lab.cells(spec)
         result.probed = lab.probe(running, result.cells)
         result.no_routes = lab.no_route_counts(running)
-        yield result
     finally:
-        running.close()
+        try:
+            running.close()
+        finally:
+            result.leftovers = netns.leftovers(running)
+            result.timings = dict(running.timings)
+    return result
+
+
+def _shared(factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this test session sees, and no other session."""
+    base = factory.getbasetemp()
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    folder = base.parent / f"lab-runs-{run_id}" if run_id else base / "lab-runs"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def lab_run(folder: Path, tag: str, factory: pytest.TempPathFactory) -> LabRun:
+    """The results of one lab, built at most once per test session (a failed build is not
+    retried: every test of the lab reports the same error)."""
+    require()
+    shared = _shared(factory)
+    stored = shared / f"{folder.name}.json"
+    with (shared / f"{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stored.is_file():
+            remove_stale()
+            try:
+                result = acquire(folder, tag, shared / f"{folder.name}-snapshot")
+            except Exception as exc:  # stored, and reported by every test of this lab
+                result = LabRun(folder=folder, error=f"{type(exc).__name__}: {exc}")
+            stored.write_text(result.model_dump_json(), encoding="utf-8")
+    found = LabRun.model_validate_json(stored.read_text(encoding="utf-8"))
+    if found.error:
+        pytest.fail(f"{folder.name}: {found.error}")
+    return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,17 +15,16 @@ import yaml
 
 from agent.lab import compare, prediction
 from agent.vendors import load_vendors
-from tests.lab.conftest import LABS, LabRun, run_lab
+from tests.lab.conftest import LABS, LabRun, lab_run
 
 TAGS = "abcdefghijklmnopqrs"  # one per lab; x, y, z belong to test_teardown.py
 assert len(LABS) <= len(TAGS)
 
-PARAMS = [pytest.param(f, id=f.name, marks=pytest.mark.xdist_group(f.name)) for f in LABS]
 
-
-@pytest.fixture(scope="module", params=PARAMS)
-def run(request: pytest.FixtureRequest) -> Iterator[LabRun]:
-    yield from run_lab(request.param, TAGS[LABS.index(request.param)])
+@pytest.fixture(params=LABS, ids=[f.name for f in LABS])
+def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> LabRun:
+    folder: Path = request.param
+    return lab_run(folder, TAGS[LABS.index(folder)], tmp_path_factory)
 
 
 def expected(run: LabRun) -> dict[str, Any]:
@@ -43,7 +42,8 @@ def needs_linux_model() -> None:
 
 
 def test_hygiene(run: LabRun) -> None:
-    names = set(run.running.names())
+    assert not run.leftovers, f"teardown left {run.leftovers}"
+    names = set(run.names)
     assert set(run.resolv) == names
     for real, text in run.resolv.items():
         assert "nameserver 127.0.0.1" in text and "timeout:1 attempts:1" in text, real
@@ -64,14 +64,14 @@ def test_ssh_from_mgmt(run: LabRun) -> None:
 
 
 def test_collected_over_ssh(run: LabRun) -> None:
-    assert run.collected is not None
-    assert run.collected.ok, run.collected.output
-    meta = json.loads(run.snapshot_texts["meta.json"])
+    assert run.collect_exit == 0, run.collect_output
+    texts = run.texts()
+    meta = json.loads(texts["meta.json"])
     assert sorted(meta["devices"]) == sorted(run.spec.lab.collected())
     for name in run.spec.lab.collected():
-        assert run.snapshot_texts[f"configs/{name}.cfg"].startswith("# segproof linux dump v1")
-    assert not [f for f, t in run.snapshot_texts.items() if run.running.password in t]
-    tables = "".join(t for f, t in run.snapshot_texts.items() if f.startswith("state/"))
+        assert texts[f"configs/{name}.cfg"].startswith("# segproof linux dump v1")
+    assert not run.password_in, f"the lab's password is in {run.password_in}"
+    tables = "".join(t for f, t in texts.items() if f.startswith("state/"))
     for ns in run.spec.lab.namespaces.values():
         for itf in ns.interfaces.values():
             if ns.camera and itf.mac:
@@ -93,17 +93,17 @@ def test_packets_match_the_design(run: LabRun) -> None:
 
 
 def test_verdict_is_expected(run: LabRun) -> None:
-    assert run.collected is not None and run.collected.ok, "collection failed"
+    assert run.snapshot is not None and run.collect_exit == 0, "collection failed"
     needs_linux_model()
-    report = prediction.report(run.collected.snapshot)
+    report = prediction.report(run.snapshot)
     problems = compare.verdict_problems(report, expected(run))
     assert not problems, problems
 
 
 def test_prediction_equals_packets(run: LabRun) -> None:
-    assert run.collected is not None and run.collected.ok, "collection failed"
+    assert run.snapshot is not None and run.collect_exit == 0, "collection failed"
     needs_linux_model()
-    ctx = prediction.context(run.collected.snapshot)
+    ctx = prediction.context(run.snapshot)
     predicted = prediction.predict(ctx, run.cells)
     table = compare.table(run.probed, predicted)
     assert not compare.mismatches(run.probed, predicted), "\n" + table
