@@ -75,11 +75,8 @@ def _watch(driver: Any) -> Transcript:
     (per session: a reopened connection is a new session)."""
     conn = getattr(driver, "device", None)
     if conn is None or not callable(getattr(conn, "send_command", None)):
-        raise GetterError(
-            "NAPALM",
-            [],
-            TypeError("the driver has no SSH session (only netmiko-based transports)"),
-        )
+        # eAPI/HTTPS and the like: refusals could not be seen (an error, not a bad answer)
+        raise NotImplementedError("NAPALM: only drivers over an SSH (netmiko) session")
     found = getattr(conn, "_segproof_transcript", None)
     if isinstance(found, Transcript):
         return found

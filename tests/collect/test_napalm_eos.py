@@ -288,3 +288,12 @@ def test_napalm_options_carry_the_ssh_options(tmp_path: Path) -> None:
     assert (optional["ssh_strict"], optional["alt_key_file"]) == (True, str(known))
     assert (optional["allow_agent"], optional["use_keys"]) == (False, False)
     assert napalm_driver.CONNECTION not in nr.inventory.hosts["r1"].connection_options
+
+
+def test_only_ssh_sessions_are_watched() -> None:
+    class Eapi:
+        device = object()  # a pyeapi node: no send_command
+
+    with pytest.raises(NotImplementedError):
+        napalm_driver._watch(Eapi())
+    assert classify(NotImplementedError("NAPALM: only drivers over an SSH session")) == "error"
