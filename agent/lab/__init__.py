@@ -16,7 +16,7 @@ from agent.lab.host import LabError
 from agent.lab.matrix import Cell, cells
 from agent.lab.netns import RunningLab, build
 from agent.lab.prediction import Prediction, predict
-from agent.lab.probing import ProbeResult, announce, no_route_counts, probe
+from agent.lab.probing import ProbeResult, announce, hygiene_counts, no_route_counts, probe
 
 __all__ = [
     "Cell",
@@ -30,6 +30,7 @@ __all__ = [
     "build",
     "cells",
     "collect",
+    "hygiene_counts",
     "load",
     "no_route_counts",
     "predict",

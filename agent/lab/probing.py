@@ -240,29 +240,42 @@ def announce(lab: RunningLab) -> dict[str, bool]:
     return out
 
 
-def no_route_counts(lab: RunningLab) -> dict[str, tuple[int, int]]:
-    """Per namespace: (IpExt InNoRoutes, Ip6InNoRoutes), packets received for a destination
-    the namespace has no route to. Every default route in a lab ends at a router without one,
-    so a packet addressed outside the lab shows up here: both must stay 0."""
+HYGIENE = ("InNoRoutes", "Ip6InNoRoutes", "Icmp6OutRouterSolicits", "Icmp6OutRouterAdvertisements")
+
+
+def hygiene_counts(lab: RunningLab) -> dict[str, dict[str, int]]:
+    """Per namespace, counters that must all stay 0:
+
+    * ``IpExt InNoRoutes`` / ``Ip6InNoRoutes``: packets received for a destination the
+      namespace has no route to. Every default route in a lab ends at a router without one, so
+      a packet addressed outside the lab shows up here;
+    * ``Icmp6OutRouterSolicits`` / ``Icmp6OutRouterAdvertisements``: IPv6 router discovery,
+      which a lab never does (static addresses only)."""
     out = {}
     for name in lab.names():
         text = host.run(
             ("ip", "netns", "exec", name, "cat", "/proc/net/netstat", "/proc/net/snmp6"),
             check=False,
         ).stdout
-        out[name] = parse_no_routes(text)
+        out[name] = parse_counters(text)
     return out
 
 
-def parse_no_routes(text: str) -> tuple[int, int]:
-    v4 = v6 = 0
+def no_route_counts(lab: RunningLab) -> dict[str, tuple[int, int]]:
+    """Per namespace: (IpExt InNoRoutes, Ip6InNoRoutes); see ``hygiene_counts``."""
+    return {n: (c["InNoRoutes"], c["Ip6InNoRoutes"]) for n, c in hygiene_counts(lab).items()}
+
+
+def parse_counters(text: str) -> dict[str, int]:
+    """The ``HYGIENE`` counters from ``/proc/net/netstat`` + ``/proc/net/snmp6`` text."""
+    out = dict.fromkeys(HYGIENE, 0)
     lines = text.splitlines()
     for head, values in itertools.pairwise(lines):
         if head.startswith("IpExt:") and values.startswith("IpExt:"):
             table = dict(zip(head.split()[1:], values.split()[1:], strict=False))
-            v4 = int(table.get("InNoRoutes", "0"))
+            out["InNoRoutes"] = int(table.get("InNoRoutes", "0"))
     for line in lines:
         parts = line.split()
-        if len(parts) == 2 and parts[0] == "Ip6InNoRoutes":
-            v6 = int(parts[1])
-    return v4, v6
+        if len(parts) == 2 and parts[0] in out and parts[0] != "InNoRoutes":
+            out[parts[0]] = int(parts[1])
+    return out

@@ -100,7 +100,7 @@ class LabRun(BaseModel):
     ssh: dict[str, dict[str, str]] = Field(default_factory=dict)
     cells: list[lab.Cell] = Field(default_factory=list)
     probed: list[lab.ProbeResult] = Field(default_factory=list)
-    no_routes: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    counters: dict[str, dict[str, int]] = Field(default_factory=dict)  # hygiene, after probing
     resolv: dict[str, str] = Field(default_factory=dict)
     peers: dict[str, list[str]] = Field(default_factory=dict)
     leftovers: list[str] = Field(default_factory=list)
@@ -156,7 +156,7 @@ def acquire(folder: Path, tag: str, keep: Path) -> LabRun:
             result.password_in = [f for f, t in result.texts().items() if running.password in t]
         result.cells = lab.cells(spec)
         result.probed = lab.probe(running, result.cells)
-        result.no_routes = lab.no_route_counts(running)
+        result.counters = lab.hygiene_counts(running)
     finally:
         try:
             running.close()

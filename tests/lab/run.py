@@ -31,7 +31,7 @@ def one(folder: Path, tag: str) -> dict[str, Any]:
         row["collect_exit"] = collected.exit_code
         probed = lab.probe(running, cells)
         row["reached"] = sum(p.reachable for p in probed)
-        row["no_routes"] = sum(sum(v) for v in lab.no_route_counts(running).values())
+        row["hygiene"] = sum(sum(c.values()) for c in lab.hygiene_counts(running).values())
         vendor = load_vendors().get("linux")
         if collected.ok and vendor is not None and vendor.parse is not None:
             started = time.monotonic()
@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
         print(json.dumps(rows[-1]))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    bad = [r for r in rows if r.get("mismatches") or r.get("verdict_problems") or r["no_routes"]]
+    bad = [r for r in rows if r.get("mismatches") or r.get("verdict_problems") or r["hygiene"]]
     return 1 if bad else 0
 
 

@@ -222,13 +222,18 @@ def test_counter_rules() -> None:
     assert probing.read_counters(json.dumps(listed)) == {"c1": 2}
 
 
-def test_no_route_counters() -> None:
+def test_hygiene_counters() -> None:
     text = (
         "TcpExt: SyncookiesSent\nTcpExt: 0\n"
         "IpExt: InNoRoutes InTruncatedPkts\nIpExt: 3 0\n"
         "Ip6InReceives                   \t7\nIp6InNoRoutes                   \t2\n"
     )
-    assert probing.parse_no_routes(text) == (3, 2)
+    assert probing.parse_counters(text + "Icmp6OutRouterSolicits          \t1\n") == {
+        "InNoRoutes": 3,
+        "Ip6InNoRoutes": 2,
+        "Icmp6OutRouterSolicits": 1,
+        "Icmp6OutRouterAdvertisements": 0,
+    }
 
 
 def test_table_shows_both_sides_of_a_mismatch() -> None:
