@@ -11,6 +11,7 @@ from agent.vendors.base import Vendor
 BUILTIN: dict[str, str] = {
     "cisco_ios": "agent.vendors.cisco_ios",
     "arista_eos": "agent.vendors.arista_eos",
+    "linux": "agent.vendors.linux",
     "unsupported": "agent.vendors.unsupported",
 }
 
