@@ -187,7 +187,9 @@ def _interface(
     name, obj, info = draft.name, draft.obj, _info(draft.obj)
     line = draft.src.line
     kind: Kind = "loopback" if name == "lo" else _KIND.get(draft.info_kind, "other")
-    if draft.info_kind not in _KIND and name != "lo":
+    if draft.info_kind == "vrf":
+        books.unrecognized(line, "route", name, "VRF (l3mdev) devices not modelled")
+    elif draft.info_kind not in _KIND and name != "lo":
         books.unrecognized(line, "interface", name, f"{draft.info_kind} devices not modelled")
     switchport: Switchport | None = None
     channel: str | None = None

@@ -28,7 +28,7 @@ from agent.vendors.linux.netfilter import (
     Verdict,
     address,
     address_range,
-    icmp_type,
+    icmp_types,
     intersect,
     ports,
     protocol,
@@ -278,7 +278,11 @@ class _Reader:
             else:
                 self.set_ports(negated, sports=value)
         elif module in ("icmp", "icmp6"):
-            kinds = [icmp_type(self.take(), fam)]
+            kinds = icmp_types(self.take(), fam)
+            if kinds is None:  # any type
+                if negated:
+                    rule.dead = True
+                return
             if negated:
                 rule.negations.append(Match(protocols=rule.match.protocols, icmp=kinds))
             else:

@@ -125,6 +125,11 @@ def protocol(word: str) -> int | None:
     return number or None
 
 
+def icmp_types(word: str, family: int) -> list[tuple[int, int | None]] | None:
+    """An ICMP type condition: ``any`` (None: every type) or one type (see ``icmp_type``)."""
+    return None if word == "any" else [icmp_type(word, family)]
+
+
 def icmp_type(word: str, family: int) -> tuple[int, int | None]:
     """``8``, ``3/4``, ``echo-request`` -> (type, code or None); ValueError if unknown."""
     table = ICMP_TYPES if family == 4 else ICMP6_TYPES

@@ -54,10 +54,9 @@ def parse(text: str, file: str, name: str) -> Device:
     for key in FORWARDING:
         if key not in sysctl and has_header:
             books.unrecognized(1, "top", key, f"{key} unknown: taken as on", dump.HEADER)
-    for key in FIREWALL:
-        section = found.get(key)
-        if section is None and has_header:
-            why = f"no `{key}` section: rules it would show are unknown"
+    for key in (*MANDATORY, *FIREWALL):
+        if key not in found and has_header:
+            why = f"no `{key}` section: what it would show is unknown"
             books.unrecognized(1, "top", key, why, dump.HEADER)
     rules = ruleset.read(found, found.get(dump.NFT), books)
     itfs = dict(links.interfaces)
@@ -169,12 +168,14 @@ def _json(section: Section | None, books: Books) -> object:
         books.irrelevant(*(line.no for line in section.body))
         return []
     try:
-        return parse_json(section.body)
+        value = parse_json(section.body)
     except JsonError as exc:
         for line in section.body:
             why = f"`{section.command}` is not valid JSON ({exc} at line {exc.line})"
             books.unrecognized(line.no, "top", section.key, why)
         return None
+    books.irrelevant(*(line.no for line in section.body))  # brackets; objects claim their lines
+    return value
 
 
 def _bridge_netfilter(

@@ -95,7 +95,10 @@ class Program:
         self._flags: dict[str, Flags] = {}
         self.base: dict[Hook, list[Chain]] = {}
         for chain in sorted(chains.values(), key=lambda c: c.base.priority if c.base else 0):
-            if chain.base is not None and (chain.rules or chain.base.policy == "drop"):
+            if chain.base is None:
+                continue
+            acts = any(r.effect and not r.dead for r in chain.rules)
+            if acts or chain.base.policy == "drop":  # else the chain lets everything through
                 self.base.setdefault(chain.base.hook, []).append(chain)
 
     # -- chain properties ----------------------------------------------------------------
