@@ -20,13 +20,16 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import BaseModel, Field
 
 from agent import lab
 from agent.lab import host, netns
+from agent.pipeline import prepare, remediate
 
 ROOT = Path(__file__).resolve().parents[2]
 LABS = sorted(p.parent for p in (ROOT / "topologies").glob("lab-*/lab.yml"))
@@ -105,6 +108,10 @@ class LabRun(BaseModel):
     peers: dict[str, list[str]] = Field(default_factory=dict)
     leftovers: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
+    # labs with violations: segproof's remediation, applied in the lab and probed again
+    remediation: dict[str, object] | None = None
+    probed_fixed: list[lab.ProbeResult] = Field(default_factory=list)
+    probed_rolled_back: list[lab.ProbeResult] = Field(default_factory=list)
 
     @property
     def spec(self) -> lab.LabSpec:
@@ -156,6 +163,8 @@ def acquire(folder: Path, tag: str, keep: Path) -> LabRun:
             result.password_in = [f for f, t in result.texts().items() if running.password in t]
         result.cells = lab.cells(spec)
         result.probed = lab.probe(running, result.cells)
+        if result.snapshot is not None and _expects_violation(spec):
+            remediate_in_lab(running, result)
         result.counters = lab.hygiene_counts(running)
     finally:
         try:
@@ -164,6 +173,41 @@ def acquire(folder: Path, tag: str, keep: Path) -> LabRun:
             result.leftovers = netns.leftovers(running)
             result.timings = dict(running.timings)
     return result
+
+
+def _expects_violation(spec: lab.LabSpec) -> bool:
+    data = yaml.safe_load(spec.expected_file.read_text(encoding="utf-8"))
+    return isinstance(data, dict) and data.get("verdict") == "violation"
+
+
+def remediate_in_lab(running: lab.RunningLab, result: LabRun) -> None:
+    """segproof remediate on the collected snapshot; a proven change is applied in the lab's
+    device namespaces as rendered (root shell commands), probed, rolled back, probed again."""
+    assert result.snapshot is not None
+    ctx = prepare.run(result.snapshot, result.snapshot / "policy.yml")
+    remediation, _texts = remediate.run(ctx, "acl")
+    result.remediation = {
+        "passed": remediation.passed,
+        "unfixable": remediation.unfixable,
+        "devices": [r.device for r in remediation.rendered],
+        "rendered": {r.device: r.change for r in remediation.rendered},
+        "rollback": {r.device: r.rollback for r in remediation.rendered},
+        "notes": remediation.proof.notes if remediation.proof else [],
+    }
+    if not remediation.passed or not remediation.rendered:
+        return
+    start = time.monotonic()
+    for out in remediation.rendered:
+        done = running.exec(out.device, ["sh", "-euc", out.change])
+        if done.returncode != 0:
+            raise lab.LabError(f"{out.device}: the rendered change failed: {done.stderr}")
+    result.probed_fixed = lab.probe(running, result.cells)
+    for out in reversed(remediation.rendered):
+        done = running.exec(out.device, ["sh", "-euc", out.rollback])
+        if done.returncode != 0:
+            raise lab.LabError(f"{out.device}: the rendered rollback failed: {done.stderr}")
+    result.probed_rolled_back = lab.probe(running, result.cells)
+    result.timings["remediate"] = round(time.monotonic() - start, 2)
 
 
 def _shared(factory: pytest.TempPathFactory) -> Path:
