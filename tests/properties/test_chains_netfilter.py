@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from agent.engine.acl import AclCompiler, Packet, evaluate_path
 from agent.engine.space import Space
 from agent.models.device import AddrMatch, Device, PortRange, Source
+from agent.vendors.linux.hooks import Filters
 from agent.vendors.linux.netfilter import Base, Chain, Hook, IfMatch, Match, Rule, Verdict
-from agent.vendors.linux.program import Program
 from agent.vendors.linux.routes import Path
 from tests.properties import netgen
 
@@ -259,7 +259,7 @@ def expected(chains: dict[str, Chain], paths: list[Path], p: Packet, i: str, fwd
 def test_bound_filter_is_netfilter(
     chains: dict[str, Chain], paths: list[Path], fwd: bool, i: str, pkts: list[Packet]
 ) -> None:
-    program = Program(4, chains)
+    program = Filters(4, chains)
     own = [(a, SRC) for a in OWN]
     acl = program.bound(i, own, paths, fwd, SRC)
     Device(name="d", platform="linux", file="f", acls=program.acls)  # a well-formed program

@@ -8,8 +8,8 @@ from typing import Literal
 
 from agent.engine.acl import Packet, evaluate_path
 from agent.models.device import Acl, Device, PortRange, Source
+from agent.vendors.linux.hooks import Filters
 from agent.vendors.linux.netfilter import Base, Chain, Hook, IfMatch, Match, Rule, Verdict
-from agent.vendors.linux.program import Program
 from agent.vendors.linux.routes import Path
 
 SRC = Source(file="configs/fw.cfg", line=1, text="x")
@@ -32,7 +32,7 @@ def base(ident: str, hook: Hook, policy: Literal["accept", "drop"], *rules: Rule
 
 
 def decide(chains: list[Chain], packet: Packet, i: str = "eth0") -> str:
-    program = Program(4, {c.ident: c for c in chains})
+    program = Filters(4, {c.ident: c for c in chains})
     acl = program.bound(i, OWN, PATHS, True, SRC)
     Device(name="d", platform="linux", file="f", acls=program.acls)
     return "permit" if acl is None else evaluate_path(acl, packet)[0]
@@ -96,7 +96,7 @@ def test_every_base_chain_has_to_accept() -> None:
     assert decide(chains, UDP) == "deny"  # prerouting drops it
     ssh = Packet.of("10.2.0.9", "10.3.0.5", 6, dport=22)
     assert decide(chains, ssh) == "deny"  # accepted by A, not by B
-    program = Program(4, {c.ident: c for c in chains})
+    program = Filters(4, {c.ident: c for c in chains})
     acl = program.bound("eth0", OWN, PATHS, True, SRC)
     assert acl is not None
     names = sorted(program.acls)
@@ -108,7 +108,7 @@ def test_routes_pick_the_view_and_discarding_routes_are_left_to_routing() -> Non
     assert decide([fwd], TCP80) == "permit"  # 10.3/16 leaves by eth1
     assert decide([fwd], Packet.of("10.2.0.9", "10.5.0.1", 6)) == "permit"  # blackhole
     assert decide([fwd], Packet.of("10.2.0.9", "10.9.0.1", 6)) == "permit"  # no route at all
-    program = Program(4, {fwd.ident: fwd})
+    program = Filters(4, {fwd.ident: fwd})
     program.bound("eth0", OWN, PATHS, True, SRC)
     assert [why for _acl, _src, why in program.notes] == [
         "equal-cost routes out of eth1, eth2 meet different forward rules: only eth1 is modelled"
@@ -126,10 +126,10 @@ def test_own_addresses_take_the_input_hook() -> None:
 
 def test_nothing_to_bind() -> None:
     empty = base("t/F", "forward", "accept", rule("none", effect=False))
-    program = Program(4, {empty.ident: empty})
+    program = Filters(4, {empty.ident: empty})
     assert program.bound("eth0", OWN, PATHS, True, SRC) is None
     inp = base("t/I", "input", "drop")
-    program = Program(4, {inp.ident: inp})
+    program = Filters(4, {inp.ident: inp})
     acl = program.bound("eth0", OWN, PATHS, False, SRC)
     assert isinstance(acl, Acl)
     assert [r.action for r in acl.rules] == ["jump", "deny", "permit"]  # no routes: no forwarding

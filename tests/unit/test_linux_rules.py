@@ -9,7 +9,8 @@ from agent.models.device import AddrMatch, PortRange
 from agent.vendors.linux import iptables, nft
 from agent.vendors.linux.dump import Books, Line
 from agent.vendors.linux.netfilter import Chain, IfMatch, Match, Rule
-from agent.vendors.linux.nftrule import NamedSet, RuleReader, tokens
+from agent.vendors.linux.nftexpr import NamedSet
+from agent.vendors.linux.nftrule import RuleReader, tokens
 
 
 def books(lines: list[str]) -> Books:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from agent.vendors.linux.dump import IRRELEVANT, UNDERSTOOD, Books, Line
 from agent.vendors.linux.netfilter import HOOKS, Base, Chain, Rule
-from agent.vendors.linux.nftrule import NamedSet, RuleReader, tokens
+from agent.vendors.linux.nftexpr import NamedSet
+from agent.vendors.linux.nftrule import RuleReader, tokens
 
 _WARNING = re.compile(r"# Warning: table (\S+) (\S+) is managed by iptables-nft, do not touch!")
 _ANY_WARNING = re.compile(r"# Warning:.*$")

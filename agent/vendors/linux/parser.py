@@ -15,9 +15,9 @@ import ipaddress
 from agent.models.device import AclBinding, Device, Interface, Source
 from agent.vendors.linux import dump, interfaces, routes, ruleset
 from agent.vendors.linux.dump import IRRELEVANT, UNDERSTOOD, Books, Line, Section
+from agent.vendors.linux.hooks import FORWARD_PATH, Filters
 from agent.vendors.linux.jsonpos import JsonError, objects
 from agent.vendors.linux.jsonpos import parse as parse_json
-from agent.vendors.linux.program import FORWARD_PATH, Program
 
 MANDATORY = (dump.HOSTNAME, dump.LINK, dump.ADDR, dump.ROUTE4, dump.ROUTE6, dump.RULE4, dump.RULE6)
 FIREWALL = (dump.IPTABLES, dump.IP6TABLES, dump.IPTABLES_LEGACY, dump.IP6TABLES_LEGACY, dump.NFT)
@@ -60,7 +60,7 @@ def parse(text: str, file: str, name: str) -> Device:
             books.unrecognized(1, "top", key, why, dump.HEADER)
     rules = ruleset.read(found, found.get(dump.NFT), books)
     itfs = dict(links.interfaces)
-    acls = {4: Program(4, rules.chains[4]), 6: Program(6, rules.chains[6])}
+    acls = {4: Filters(4, rules.chains[4]), 6: Filters(6, rules.chains[6])}
     _bridge_netfilter(sysctl, links, acls, books)
     for family, program in acls.items():
         own = _own(links.interfaces, family)
@@ -181,7 +181,7 @@ def _json(section: Section | None, books: Books) -> object:
 def _bridge_netfilter(
     sysctl: dict[str, tuple[int, Source]],
     links: interfaces.Links,
-    programs: dict[int, Program],
+    programs: dict[int, Filters],
     books: Books,
 ) -> None:
     """Reported when a bridge forwards between ports and rules would see that traffic."""
@@ -230,7 +230,7 @@ def _fallback(section: Section | None, books: Books) -> Source:
     return books.source(section.header.no)
 
 
-def _report(program: Program, elsewhere: list[Source], books: Books) -> None:
+def _report(program: Filters, elsewhere: list[Source], books: Books) -> None:
     """The uncertainty of each bound ACL: rules it reaches that were not understood, and,
     when its forward rules test the output interface, whatever routes beyond table main."""
     depends = program.forward_tests_output()
