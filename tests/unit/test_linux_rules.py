@@ -121,6 +121,9 @@ def test_iptables_interfaces_targets_and_states() -> None:
     assert invalid.dead and "INVALID" in invalid.unknown[0]
     assert not one("-A FORWARD -m conntrack --ctstate INVALID -j DROP").unknown
     assert "not understood" in one("-A FORWARD -m state --state BOGUS -j DROP").unknown[0]
+    assert one("-A FORWARD -m conntrack --ctstatus DNAT -j ACCEPT").dead
+    assert not one("-A FORWARD -m conntrack ! --ctstatus SEEN_REPLY -j ACCEPT").unknown
+    assert not one("-A FORWARD -m conntrack --ctstatus NONE -j ACCEPT").dead
     assert one("[5:300] -A FORWARD -s 10.0.0.1 -j DROP").verdict == "drop"
     assert one("-A FORWARD -c 1 2 -j DROP").verdict == "drop"
 
@@ -263,6 +266,11 @@ def test_nft_families_and_states() -> None:
     assert not nft_rule("ct state new accept")[0].dead
     assert nft_rule("ct state != new accept")[0].dead
     assert nft_rule("ct state invalid accept")[0].unknown
+    assert nft_rule("ct status dnat accept")[0].dead
+    assert not nft_rule("ct status != dnat accept")[0].dead
+    assert nft_rule("ct status bogus accept")[0].unknown
+    (offload,) = nft_rule("meta l4proto { tcp, udp } flow add @ft")
+    assert not offload.unknown and not offload.effect
     vmap = nft_rule("ct state vmap { invalid : drop, established : accept, new : jump x }")
     assert [(r.verdict, r.dead) for r in vmap] == [
         ("drop", True),

@@ -33,6 +33,7 @@ from agent.vendors.linux.netfilter import (
     ports,
     protocol,
     states,
+    status,
 )
 
 BUILTIN: dict[str, dict[str, tuple[Hook, int] | None]] = {
@@ -142,6 +143,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "--icmp-type": ("icmp",),
     "--icmpv6-type": ("icmp6",),
     "--ctstate": ("conntrack",),
+    "--ctstatus": ("conntrack",),
     "--state": ("state",),
     "--src-range": ("iprange",),
     "--dst-range": ("iprange",),
@@ -287,6 +289,8 @@ class _Reader:
                 rule.negations.append(Match(protocols=rule.match.protocols, icmp=kinds))
             else:
                 rule.match.icmp = kinds
+        elif tok == "--ctstatus":
+            rule.dead = rule.dead or status(self.take().split(","), negated)
         elif module in ("conntrack", "state"):
             self.states.append((self.take().split(","), negated))
         elif module == "iprange":

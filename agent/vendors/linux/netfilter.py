@@ -112,6 +112,9 @@ ICMP6_TYPES: dict[str, tuple[int, int | None]] = {
     "mld2-listener-report": (143, None),
 }
 STATES = ("new", "established", "related", "invalid", "untracked", "snat", "dnat")
+# conntrack status bits; none is set on the first packet of a connection a camera opens (DNAT
+# and SNAT only with NAT rules, which are reported for the whole device)
+STATUSES = ("expected", "seen-reply", "assured", "confirmed", "snat", "dnat", "dying")
 
 
 def protocol(word: str) -> int | None:
@@ -318,6 +321,15 @@ class Chain:
     src: Source
     rules: list[Rule] = field(default_factory=list)
     base: Base | None = None
+
+
+def status(words: list[str], negated: bool) -> bool:
+    """A conntrack status condition for a camera's first packet: whether the rule is dead.
+    Raises ValueError on an unknown status."""
+    chosen = {w.lower().replace("_", "-") for w in words}
+    if not chosen <= {*STATUSES, "none"}:
+        raise ValueError(",".join(sorted(chosen - set(STATUSES))))
+    return ("none" in chosen) == negated  # NONE: no status bit, as on a first packet
 
 
 def states(words: list[str], negated: bool, verdict: Verdict) -> tuple[bool, str | None]:

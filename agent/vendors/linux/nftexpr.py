@@ -21,6 +21,7 @@ from agent.vendors.linux.netfilter import (
     intersect,
     ports,
     protocol,
+    status,
 )
 
 NEGATE = {"!=", "ne"}
@@ -97,6 +98,7 @@ class Expressions:
             "icmp": lambda: self.icmp(4),
             "icmpv6": lambda: self.icmp(6),
             "ct": self.ct,
+            "flow": self.flow,
             "counter": self.counter,
             "log": self.log,
             "comment": self.skip_one,
@@ -248,12 +250,20 @@ class Expressions:
 
     def ct(self) -> None:
         key = self.take()
-        if key != "state":
+        if key not in ("state", "status"):
             raise ValueError(f"ct {key}")
         op, items = self.values()
         if op not in NEGATE | EQUAL:
-            raise ValueError(f"ct state {op}")
-        self.states.append((items, op in NEGATE))
+            raise ValueError(f"ct {key} {op}")
+        if key == "state":
+            self.states.append((items, op in NEGATE))
+        elif status(items, op in NEGATE):
+            self.rule.dead = True
+
+    def flow(self) -> None:
+        """``flow add @ft``: offloads connections already accepted; a first packet is not."""
+        if self.take() not in ("add", "offload") or not self.take().startswith("@"):
+            raise ValueError("flow")
 
     def skip_one(self) -> None:
         self.take()
