@@ -271,6 +271,12 @@ def test_nft_families_and_states() -> None:
     assert nft_rule("ct status bogus accept")[0].unknown
     (offload,) = nft_rule("meta l4proto { tcp, udp } flow add @ft")
     assert not offload.unknown and not offload.effect
+    (mss,) = nft_rule('iifname "wan" tcp flags syn tcp option maxseg size set rt mtu comment "x"')
+    assert not mss.effect and not mss.unknown  # no verdict: its conditions do not matter
+    (mark,) = nft_rule("ip saddr 10.0.0.1 meta mark set 0x1")
+    assert mark.effect and mark.unknown
+    (broken,) = nft_rule("ip saddr 10.0.0.1 jump")
+    assert broken.effect and broken.unknown
     vmap = nft_rule("ct state vmap { invalid : drop, established : accept, new : jump x }")
     assert [(r.verdict, r.dead) for r in vmap] == [
         ("drop", True),

@@ -30,6 +30,11 @@ COMPARE = {"<", "<=", ">", ">=", "lt", "le", "gt", "ge"}
 PORT_FIELDS = {"tcp": 6, "udp": 17, "sctp": 132, "th": None}
 VERDICT_WORDS = ("accept", "drop", "reject", "return", "continue", "jump", "goto")
 SYNC = {*VERDICT_WORDS, "counter", "log", "comment"}
+# words of statements (they act, beyond matching): an unknown one may change what happens
+STATEMENTS = {"set", "notrack", "dnat", "snat", "masquerade", "redirect", "queue", "dup", "fwd"}
+STATEMENTS |= {"tproxy", "synproxy", "add", "update", "delete", "meter", "reset"}
+EXPRESSIONS = {"iifname", "oifname", "iif", "oif", "meta", "ip", "ip6", "icmp", "icmpv6", "ct"}
+RESUME = SYNC | EXPRESSIONS | {"flow", "tcp", "udp", "sctp", "th"}
 
 
 @dataclass(slots=True)
@@ -56,6 +61,7 @@ class Expressions:
         self.pos = 0
         self.states: list[tuple[list[str], bool]] = []
         self.alien_icmp = False
+        self.statement = False  # an unknown statement (not only unknown conditions)
 
     def peek(self) -> str:
         return self.toks[self.pos] if self.pos < len(self.toks) else ""
@@ -118,12 +124,15 @@ class Expressions:
             except (ValueError, IndexError, KeyError) as exc:
                 what = " ".join(self.toks[start : start + 3])
                 self.rule.unknown.append(f"{exc or what} (in '{what}')")
-                self.resync()
+                self.resync(start)
+                if tok in VERDICT_WORDS or STATEMENTS.intersection(self.toks[start : self.pos]):
+                    self.statement = True
 
-    def resync(self) -> None:
-        """After an expression not understood: on to the next verdict or statement."""
-        self.pos = max(self.pos, 1)
-        while self.pos < len(self.toks) and self.toks[self.pos] not in SYNC:
+    def resync(self, start: int) -> None:
+        """After an expression not understood: on to the next one (a word that starts an
+        expression, a statement or a verdict)."""
+        self.pos = max(self.pos, start + 1)
+        while self.pos < len(self.toks) and self.toks[self.pos] not in RESUME:
             self.pos += 1
 
     def interface(self, direction: str) -> None:
@@ -203,6 +212,12 @@ class Expressions:
 
     def port(self, proto_word: str) -> None:
         key = self.take()
+        mss = ["maxseg", "size", "set"]
+        if proto_word == "tcp" and key == "option" and self.toks[self.pos : self.pos + 3] == mss:
+            self.pos += 3  # MSS clamping: rewrites a TCP option, not the verdict
+            while self.pos < len(self.toks) and self.toks[self.pos] not in SYNC:
+                self.pos += 1
+            return
         if key not in ("dport", "sport"):
             raise ValueError(f"{proto_word} {key}")
         proto = PORT_FIELDS[proto_word]

@@ -128,6 +128,7 @@ class RuleReader:
             rule.dead = rule.dead or dead
             if why:
                 rule.unknown.append(why)
-        if rule.verdict == "none" and not rule.unknown:
-            rule.effect = False
+        if rule.verdict == "none" and not parse.statement and extra is None:
+            rule.effect = False  # counters, logs, MSS clamping: whatever the rule matches
+            rule.unknown = []
         return rule
