@@ -128,6 +128,7 @@ def test_missing_and_extra_sections() -> None:
     parts["ip -j -p addr"] = parts["ip -j -p addr"]
     raw = text(parts) + "#### segproof-section: uptime\n 10:00 up 3 days\n"
     raw += "#### segproof-section: hostname\nfw2\n"
+    raw = raw.replace("command not found\n", "command not found\n\nstray\n", 1)
     device = parse(raw, "configs/fw1.cfg", "fw1")
     assert device.name == "fw1"
     reported = whys(device)
@@ -137,6 +138,7 @@ def test_missing_and_extra_sections() -> None:
     gone = parse(text(parts), "configs/fw1.cfg", "fw1")
     assert any("no `ip -j addr` section" in w for w in whys(gone))
     assert any("a second `hostname` section" in w for w in reported)
+    assert "text after an unavailable answer" in reported
     assert not any("uptime" in u.text for u in device.unrecognized)  # extra data: irrelevant
 
 

@@ -113,6 +113,11 @@ def _index(sections: list[Section], books: Books) -> dict[str, Section]:
             books.understood(section.header.no)
         if section.unavailable is not None:
             books.understood(section.body[0].no)
+            for line in section.body[1:]:
+                if line.text.strip():
+                    books.unrecognized(line.no, "top", key, "text after an unavailable answer")
+                else:
+                    books.irrelevant(line.no)
         if key not in dump.KNOWN and key != "sysctl":
             books.irrelevant(section.header.no, *(line.no for line in section.body))
         elif key in found:
