@@ -2,10 +2,11 @@
 
 Forwarding: ``net.ipv4.ip_forward`` and ``net.ipv6.conf.all.forwarding`` (unknown: taken as on,
 and reported). Interfaces (``interfaces``), routes of table main (``routes``), and the
-firewall as one inbound ACL per routed interface (``ruleset``, ``program``). Bridge ports
-carry no ACL: bridged traffic is not filtered unless br_netfilter passes it to the hooks
+firewall as one inbound ACL per routed interface (``ruleset``, ``hooks``, ``program``). Bridge
+ports carry no ACL: bridged traffic is not filtered unless br_netfilter passes it to the hooks
 (``net.bridge.bridge-nf-call-iptables = 1``, or a bridge's own ``nf_call_iptables``), which is
-not modelled and reported for the whole device when the device bridges anything.
+not modelled and reported for the whole device when a bridge has several ports and there are
+forward rules to see that traffic.
 """
 
 from __future__ import annotations

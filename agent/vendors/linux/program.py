@@ -199,29 +199,20 @@ class Program:
         return match.services(self.family)
 
     def entry(
-        self,
-        rule: Rule,
-        match: Match,
-        action: RuleAction,
-        target: Acl | None = None,
-        dst: list[AddrMatch] | None = None,
-        src: Source | None = None,
+        self, rule: Rule, match: Match, action: RuleAction, target: Acl | None = None
     ) -> AclRule:
+        """One entry of ``rule`` with ``match`` (netfilter's fragment semantics)."""
         services = self.services(match)
         return AclRule(
             action=action,
             src=match.src if match.src is not None else ANY[self.family],
-            dst=dst
-            if dst is not None
-            else match.dst
-            if match.dst is not None
-            else ANY[self.family],
+            dst=match.dst if match.dst is not None else ANY[self.family],
             services=services if services else [Service()],
             fragments=match.fragment,
             target=target.name if target else None,
             chain=target,
             fragment_l4="netfilter",
-            src_ref=src or rule.src,
+            src_ref=rule.src,
         )
 
     # -- uncertainty ---------------------------------------------------------------------
