@@ -10,7 +10,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 spec="$here/../../../agent/vendors/linux/collect.yaml"
 ns=segproof-lx-case
 peer=segproof-lxp-case
-examples=/work/shared/notes/netns-lab/examples
+# the netns lab's example rulesets (the shared folder next to the repository, or $SEGPROOF_SHARED)
+examples="${SEGPROOF_SHARED:-$here/../../../../shared}/notes/netns-lab/examples"
 
 x() { ip netns exec "$ns" "$@"; }
 cleanup() { ip netns del "$ns" 2>/dev/null || true; ip netns del "$peer" 2>/dev/null || true; }
