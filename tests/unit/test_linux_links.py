@@ -91,6 +91,8 @@ def test_bonds_vlans_tunnels_and_the_unknown() -> None:
         link("eth5", master="wg0"),
         link("down0", flags=["BROADCAST"], ifalias="spare port"),
         link("brv", "bridge", data={"vlan_filtering": 1, "nf_call_iptables": 1}),
+        link("br9", "bridge"),
+        link("eth1.9", "vlan", link="eth1", master="br9", data={"id": 9}),
     ]
     addrs = [*ADDR, addr("eth2", "10.9.9.9/24"), addr("nowhere", "10.8.8.8/24")]
     addrs.append({"ifname": "wg0", "addr_info": [{"family": "inet", "local": "x", "prefixlen": 8}]})
@@ -111,6 +113,8 @@ def test_bonds_vlans_tunnels_and_the_unknown() -> None:
     assert reasons(dev, "wg0") == ["address not understood"]
     assert any("vlan_filtering" in w for w in reasons(dev, "brv"))
     assert itf["brv"].kind == "physical"  # no port, no number: its own segment
+    assert "tagged frames not modelled" in reasons(dev, "eth1")[0]  # the link is on eth1
+    assert itf["eth1.9"].encapsulation_vlan is None and itf["eth1.9"].switchport is not None
 
 
 def route(dst: str, **extra: Any) -> dict[str, Any]:

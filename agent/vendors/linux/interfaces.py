@@ -232,7 +232,14 @@ def _interface(
         data = info.get("info_data")
         vid = data.get("id") if isinstance(data, dict) else None
         parent = text(obj, "link")
-        if isinstance(vid, int) and parent and name == f"{parent}.{vid}":
+        if master is not None and master.info_kind == "bridge":
+            # the parent's tagged frames join the bridge: not modelled. Reported on the parent
+            # too: a link is made on the parent, and the segments it carries become uncertain
+            why = f"802.1Q device {name} in bridge {master.name}: tagged frames not modelled"
+            books.unrecognized(line, "interface", name, why)
+            if parent:
+                books.unrecognized(line, "interface", parent, why)
+        elif isinstance(vid, int) and parent and name == f"{parent}.{vid}":
             encapsulation = vid
         else:
             why = "802.1Q device not named <parent>.<id>: its tagged frames are not modelled"
