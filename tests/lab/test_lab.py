@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from agent.lab import compare, prediction
-from agent.vendors import load_vendors
 from tests.lab.conftest import LABS, LabRun, lab_run
 
 TAGS = "abcdefghijklmnopqrs"  # one per lab; x, y, z belong to test_teardown.py
@@ -31,14 +30,6 @@ def expected(run: LabRun) -> dict[str, Any]:
     data = yaml.safe_load(run.spec.expected_file.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
-
-
-def needs_linux_model() -> None:
-    # temporary: until the linux parser is in the vendor table every collected device is
-    # "not modelled" and every verdict inconclusive; strict as soon as it is registered
-    vendor = load_vendors().get("linux")
-    if vendor is None or vendor.parse is None:
-        pytest.xfail("no linux parser in the vendor table yet: devices are not modelled")
 
 
 def test_hygiene(run: LabRun) -> None:
@@ -96,26 +87,13 @@ def test_packets_match_the_design(run: LabRun) -> None:
 
 def test_verdict_is_expected(run: LabRun) -> None:
     assert run.snapshot is not None and run.collect_exit == 0, "collection failed"
-    needs_linux_model()
     report = prediction.report(run.snapshot)
     problems = compare.verdict_problems(report, expected(run))
-    known_gap = report.unrecognized and all(
-        u.text.strip() in ("", "[ ]") and u.why == "line not handled by the parser"
-        for u in report.unrecognized
-    )
-    if problems and known_gap:
-        # temporary, and only while these are the only lines segproof did not understand: the
-        # linux parser leaves the blank line that starts each collected JSON answer and an empty
-        # "[ ]" answer unclaimed, so every verdict is inconclusive (the predictions, cell by
-        # cell, already equal the packets). Strict again as soon as those lines are handled.
-        cited = sorted({f"{u.file}:{u.line} {u.text!r}" for u in report.unrecognized})
-        pytest.xfail(f"linux parser leaves blank / '[ ]' lines unclaimed: {cited[:4]}")
     assert not problems, problems
 
 
 def test_prediction_equals_packets(run: LabRun) -> None:
     assert run.snapshot is not None and run.collect_exit == 0, "collection failed"
-    needs_linux_model()
     ctx = prediction.context(run.snapshot)
     predicted = prediction.predict(ctx, run.cells)
     table = compare.table(run.probed, predicted)
