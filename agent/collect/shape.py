@@ -127,6 +127,15 @@ _PROTOCOLS = {
     "static": "static",
     "connected": "connected",
     "kernel": "kernel",
+    # NX-OS and FortiOS / PAN-OS words
+    "direct": "connected",
+    "local": "local",
+    "eigrp": "eigrp",
+    "isis": "isis",
+    "rip": "rip",
+    "hsrp": "local",
+    "vrrp": "local",
+    "am": "local",  # NX-OS adjacency manager: hosts learned by ARP, on a connected subnet
 }
 
 
@@ -134,7 +143,13 @@ def to_protocol(code: str) -> str:
     """``O IA``/``O E2``/``B E``/``S*``/``ospf-2`` -> ``ospf``/``bgp``/``static``; the first word
     decides. Unknown codes are kept (lower case): fib.py treats them as dynamic routes."""
     word = code.strip().lower().rstrip("*").split(" ", 1)[0].split("-", 1)[0]
-    return _PROTOCOLS.get(word, _PROTOCOLS.get(word[:1], word)) if word else ""
+    if not word:
+        return ""
+    if word in _PROTOCOLS:
+        return _PROTOCOLS[word]
+    # a short code whose first letter is the protocol (IOS ``OE2``, ``D EX``); a longer word
+    # is a protocol name of its own, kept as it is (dynamic for the verifier)
+    return _PROTOCOLS.get(word[:1], word) if len(word) <= 3 else word
 
 
 def _routes(rows: list[Row], f: dict[str, str]) -> JsonValue:
@@ -165,11 +180,14 @@ def _routes(rows: list[Row], f: dict[str, str]) -> JsonValue:
                 hop = str(ipaddress.ip_address(hop)) if hop else ""
             except ValueError:
                 hop = ""  # not an address (an interface name in the next-hop column)
+            protocol = to_protocol(_text(row, f.get("protocol")))
+            if protocol in ("connected", "local"):
+                hop = ""  # NX-OS names the router's own address as a connected route's hop
             out.append(
                 {
                     "vrf": vrf,
                     "prefix": prefix,
-                    "protocol": to_protocol(_text(row, f.get("protocol"))),
+                    "protocol": protocol,
                     "next_hop": hop or None,
                     "interface": itf.split(",", 1)[0].strip() or None,
                 }
@@ -281,8 +299,11 @@ def empty(command: Command) -> JsonValue:
 
 
 _ROUTE_LINE = re.compile(
+    # IOS / EOS / ASA: a route code, then the network
     r"^\s{0,2}[A-Za-z][\w*]{0,3}(?: [\w*]{1,3})?\s+"
     r"(\d+\.\d+\.\d+\.\d+|[0-9A-Fa-f]*:[0-9A-Fa-f:]*)(?:/\d+)?[\s,\[]"
+    # NX-OS: the network first, then its best-path counts
+    r"|^(\d+\.\d+\.\d+\.\d+|[0-9A-Fa-f]*:[0-9A-Fa-f:]*)/\d+, ubest/mbest"
 )
 
 
@@ -299,7 +320,7 @@ def missed_routes(text: str, value: JsonValue) -> list[str]:
         if not m:
             continue
         try:
-            address = str(ipaddress.ip_address(m.group(1)))
+            address = str(ipaddress.ip_address(m.group(1) or m.group(2)))
         except ValueError:
             continue
         if address not in parsed and address not in missed:

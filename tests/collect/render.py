@@ -207,7 +207,7 @@ def nxos(folder: Path) -> dict[str, str]:
             ]
     lines += ["", f"Total entries displayed: {n}"]
     out["show lldp neighbors detail"] = "\n".join(lines)
-    return out
+    return out | nxos_routes(folder)
 
 
 def junos(folder: Path) -> dict[str, str]:
@@ -314,6 +314,32 @@ def ios_routes(folder: Path) -> dict[str, str]:
         lines.append(f"     via {via}, {itf}" if nh else f"     via {itf}, directly connected")
     out["show ipv6 route"] = "\n".join(lines)
     return out
+
+
+def nxos_routes(folder: Path) -> dict[str, str]:
+    """``show ip route vrf all`` from routes.json, as NX-OS prints it."""
+    routes = _load(folder, "routes.json", None)
+    if routes is None:
+        return {}
+    rows: list[dict[str, object]] = routes  # type: ignore[assignment]
+    words = {"connected": "direct"}
+    lines: list[str] = []
+    for vrf in sorted({str(e.get("vrf", "default")) for e in rows if _v4(e)}):
+        lines += [
+            f'IP Route Table for VRF "{vrf}"',
+            "'*' denotes best ucast next-hop",
+            "'[x/y]' denotes [preference/metric]",
+            "",
+        ]
+        for e in rows:
+            if not _v4(e) or e.get("vrf", "default") != vrf:
+                continue
+            word = words.get(str(e["protocol"]), str(e["protocol"]))
+            nh, itf = e.get("next_hop"), e.get("interface")
+            via = f"{nh or str(e['prefix']).split('/')[0]}" + (f", {itf}" if itf else "")
+            lines += [f"{e['prefix']}, ubest/mbest: 1/0", f"    *via {via}, [1/0], 3w2d, {word}"]
+        lines.append("")
+    return {"show ip route vrf all": "\n".join(lines)}
 
 
 def eos_routes(folder: Path) -> dict[str, str]:

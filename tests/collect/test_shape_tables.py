@@ -166,3 +166,19 @@ def test_every_json_shape_named_in_a_collect_yaml_exists() -> None:
         for command in spec.load(platform).commands:
             if command.json_shape is not None:
                 assert command.json_shape in shape.JSON, (platform, command.command)
+
+
+def test_nxos_all_vrfs() -> None:
+    value = _routes("cisco_nxos", "show ip route vrf all", "nxos_show_ip_route_vrf_all.txt")
+    assert _keys(value) == [
+        ("default", "0.0.0.0/0", "static", "10.0.0.1", None),
+        ("default", "10.0.0.0/30", "connected", None, "Eth1/1"),  # not its own address as hop
+        ("default", "10.0.0.2/32", "local", None, "Eth1/1"),
+        ("default", "10.9.0.0/16", "ospf", "10.0.0.1", "Eth1/1"),
+        ("default", "10.9.0.0/16", "ospf", "10.0.0.5", "Eth1/2"),
+        ("CAMS", "10.20.0.0/24", "connected", None, "Vlan20"),
+        ("CAMS", "10.20.0.1/32", "local", None, "Vlan20"),
+        ("CAMS", "10.30.0.0/24", "static", "10.20.0.254", None),
+    ]
+    text = (ANSWERS / "nxos_show_ip_route_vrf_all.txt").read_text()
+    assert shape.missed_routes(text, value[1:]) == ["0.0.0.0"]
