@@ -288,10 +288,16 @@ def remediation(result: Remediation) -> str:
             "\n[bold green]PROVEN[/]: the change closes every violation and changes nothing else"
             + (" (see the note on shared IPv6 prefixes)." if proof and proof.side_effects else ".")
         )
-        console.print(
-            "[dim]firewall sessions already open are not re-evaluated: "
-            "clear them after applying.[/]"
-        )
+        if any(d.platform != "linux" for d in result.rendered):
+            console.print(
+                "[dim]firewall sessions already open are not re-evaluated: "
+                "clear them after applying.[/]"
+            )
+        if any(d.platform == "linux" for d in result.rendered):
+            console.print(
+                "[dim]linux: the new chain runs before any ESTABLISHED accept, so camera flows "
+                "to the core that are already open stop too.[/]"
+            )
     elif result.passed:
         console.print("\n[bold green]nothing to fix[/]")
     else:
