@@ -4,7 +4,7 @@ line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -32,6 +32,7 @@ class LabSpec:
     lab: Lab
     policy: Policy
     rules: dict[str, tuple[str, str | None]]  # namespace -> (rules text, rules6 text)
+    ipsets: dict[str, str] = field(default_factory=dict)  # namespace -> `ipset restore` text
 
     @property
     def policy_file(self) -> Path:
@@ -93,6 +94,7 @@ def load(root: Path) -> LabSpec:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise InputError(f"{dotted}: {message}{more}", where=f"{path}:{line or 1}")
     rules: dict[str, tuple[str, str | None]] = {}
+    ipsets: dict[str, str] = {}
     for name, ns in lab.namespaces.items():
         if ns.firewall is None:
             continue
@@ -100,5 +102,9 @@ def load(root: Path) -> LabSpec:
         v4 = _read_rules(root, ns.firewall.rules, where)
         v6 = _read_rules(root, ns.firewall.rules6, where) if ns.firewall.rules6 else None
         rules[name] = (v4, v6)
+        if ns.firewall.ipsets:
+            ipsets[name] = _read_rules(root, ns.firewall.ipsets, where)
     policy = load_policy(root / POLICY_FILE)
-    return LabSpec(name=root.resolve().name, root=root, lab=lab, policy=policy, rules=rules)
+    return LabSpec(
+        name=root.resolve().name, root=root, lab=lab, policy=policy, rules=rules, ipsets=ipsets
+    )

@@ -23,7 +23,18 @@ RUN_NETNS = Path("/run/netns")
 REGISTRY = Path("/run/segproof-lab")
 LOCK = Path("/run")  # flock on the directory itself: no lock file is left behind
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
-TOOLS = ("ip", "nft", "ping", "ss", "sysctl", "timeout", "unshare", "ssh-keygen", "openssl")
+TOOLS = (
+    "ip",
+    "nft",
+    "ping",
+    "ss",
+    "sysctl",
+    "timeout",
+    "unshare",
+    "ssh-keygen",
+    "openssl",
+    "ipset",
+)
 TOOLS_FW = {
     "iptables": ("iptables-nft-restore", "ip6tables-nft-restore"),
     "iptables-legacy": ("iptables-legacy-restore", "ip6tables-legacy-restore"),

@@ -115,6 +115,7 @@ class Firewall(_Lab):
     backend: Backend
     rules: str  # file next to lab.yml: iptables-restore format, or an nft script
     rules6: str | None = None  # ip6tables-restore file (iptables backends only)
+    ipsets: str | None = None  # `ipset restore` file, loaded before the rules
 
 
 class Namespace(_Lab):

@@ -170,6 +170,8 @@ def firewall_steps(spec: LabSpec, prefix: str) -> list[Step]:
             continue
         v4, v6 = spec.rules[name]
         exec_ = ("ip", "netns", "exec", prefix + name)
+        if name in spec.ipsets:  # the sets the rules name exist first
+            out.append(Step((*exec_, "ipset", "restore"), spec.ipsets[name]))
         if ns.firewall.backend == "nft":
             out.append(Step((*exec_, "nft", "-f", "-"), v4))
             continue

@@ -31,6 +31,7 @@ IP6TABLES = "ip6tables-save"
 IPTABLES_LEGACY = "iptables-legacy-save"
 IP6TABLES_LEGACY = "ip6tables-legacy-save"
 NFT = "nft list ruleset"
+IPSET = "ipset save"
 KNOWN = (
     HOSTNAME,
     LINK,
@@ -44,6 +45,7 @@ KNOWN = (
     IPTABLES_LEGACY,
     IP6TABLES_LEGACY,
     NFT,
+    IPSET,
 )
 
 

@@ -6,7 +6,8 @@ security 50; OUTPUT is locally generated traffic: irrelevant). A rule of the ``n
 rewrites addresses: reported for the whole device. Matches understood: ``-s``/``-d`` (prefixes
 and masks), ``-p``, ``-i``/``-o`` (``+`` wildcards), ``-f``, each with ``!``; ``-m tcp``/``udp``
 ports and ranges, ``-m multiport``, ``-m icmp``/``icmp6`` types, ``-m conntrack --ctstate``,
-``-m state``, ``-m iprange``, ``-m comment``. Targets: ``ACCEPT``, ``DROP``, ``REJECT`` (a
+``-m state``, ``-m iprange``, ``-m comment``, ``-m set --match-set NAME src|dst`` (the sets of
+``ipset save``, see ``ipset.py``). Targets: ``ACCEPT``, ``DROP``, ``REJECT`` (a
 drop), ``RETURN``, ``LOG``/``NFLOG`` (no effect), user chains (``-j``, ``-g``). Anything else
 makes the rule ``unknown``.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from agent.models.device import AddrMatch, PortRange
 from agent.vendors.linux.dump import IRRELEVANT, UNDERSTOOD, Books, Line
+from agent.vendors.linux.ipset import IpSet
 from agent.vendors.linux.netfilter import (
     Base,
     Chain,
@@ -63,7 +65,13 @@ class Saved:
     rule_texts: list[str] = field(default_factory=list)
 
 
-def parse(body: list[Line], family: int, label: str, books: Books) -> Saved:
+def parse(
+    body: list[Line],
+    family: int,
+    label: str,
+    books: Books,
+    sets: dict[str, IpSet] | None = None,
+) -> Saved:
     out = Saved(family, label)
     table: str | None = None
     for line in body:
@@ -85,7 +93,7 @@ def parse(body: list[Line], family: int, label: str, books: Books) -> Saved:
             _declare(text, line.no, table, out, books)
         elif table is not None and text.startswith(("-A ", "[")):
             out.rule_texts.append(f"{table} {text}")
-            _rule(text, line.no, table, out, books)
+            _rule(text, line.no, table, out, books, sets)
         else:
             books.unrecognized(line.no, "top", None, "not iptables-save syntax")
     return out
@@ -108,7 +116,9 @@ def _declare(text: str, no: int, table: str, out: Saved, books: Books) -> None:
     books.mark(no, UNDERSTOOD if relevant else IRRELEVANT)
 
 
-def _rule(text: str, no: int, table: str, out: Saved, books: Books) -> None:
+def _rule(
+    text: str, no: int, table: str, out: Saved, books: Books, sets: dict[str, IpSet] | None
+) -> None:
     if text.startswith("["):  # iptables-save -c: [packets:bytes] -A ...
         text = text.split("]", 1)[1].strip() if "]" in text else text
     try:
@@ -125,7 +135,7 @@ def _rule(text: str, no: int, table: str, out: Saved, books: Books) -> None:
         books.unrecognized(no, "top", None, "NAT rewrites addresses: not modelled")
         return
     rule = Rule(books.source(no))
-    _Reader(tokens[2:], out.family, f"{out.label}{table}/", out.chains, rule).read()
+    _Reader(tokens[2:], out.family, f"{out.label}{table}/", out.chains, rule, sets).read()
     chain.rules.append(rule)
 
 
@@ -148,6 +158,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "--src-range": ("iprange",),
     "--dst-range": ("iprange",),
     "--comment": ("comment",),
+    "--match-set": ("set",),
 }
 KNOWN_MODULES = {m for owners in OWNERS.values() for m in owners}
 
@@ -156,8 +167,15 @@ class _Reader:
     """One rule's options after ``-A CHAIN``."""
 
     def __init__(
-        self, tokens: list[str], family: int, prefix: str, chains: dict[str, Chain], rule: Rule
+        self,
+        tokens: list[str],
+        family: int,
+        prefix: str,
+        chains: dict[str, Chain],
+        rule: Rule,
+        sets: dict[str, IpSet] | None = None,
     ) -> None:
+        self.sets = sets
         self.tokens = tokens
         self.family = family
         self.prefix = prefix
@@ -298,8 +316,25 @@ class _Reader:
             self.place(
                 "src" if tok == "--src-range" else "dst", address_range(lo, hi, fam), negated
             )
+        elif module == "set":
+            self.match_set(self.take(), self.take(), negated)
         else:  # comment
             self.take()
+
+    def match_set(self, name: str, flags: str, negated: bool) -> None:
+        """``-m set --match-set NAME src|dst``: the set's addresses on that field."""
+        rule = self.rule
+        item = self.sets.get(name) if self.sets is not None else None
+        if item is None:
+            rule.unknown.append(f"ipset {name} not collected")
+        elif not item.modelled:
+            rule.unknown.append(item.why)
+        elif item.family != self.family:
+            rule.unknown.append(f"ipset {name} is of the other address family")
+        elif flags not in ("src", "dst"):
+            rule.unknown.append(f"ipset {name} matched on {flags} (one dimension is modelled)")
+        else:
+            self.place(flags, list(item.members), negated)
 
     def set_ports(
         self,

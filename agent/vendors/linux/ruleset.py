@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent.vendors.linux import iptables, nft
+from agent.vendors.linux import ipset, iptables, nft
 from agent.vendors.linux.dump import (
     IP6TABLES,
     IP6TABLES_LEGACY,
+    IPSET,
     IPTABLES,
     IPTABLES_LEGACY,
     IRRELEVANT,
@@ -42,6 +43,14 @@ class Ruleset:
 def read(sections: dict[str, Section], nft_section: Section | None, books: Books) -> Ruleset:
     out = Ruleset()
     saved: dict[tuple[int, str], iptables.Saved] = {}
+    ipsets = sections.get(IPSET)
+    # None: the sets are unknown (not collected, or no ipset tool: then no set can exist
+    # either, but a rule naming one cannot be checked); a rule that uses one is uncertain
+    sets = (
+        ipset.parse(ipsets.body, books)
+        if ipsets is not None and ipsets.unavailable is None
+        else None
+    )
     for key, family, label in SAVES:
         section = sections.get(key)
         if section is None or section.unavailable is not None:
@@ -50,7 +59,7 @@ def read(sections: dict[str, Section], nft_section: Section | None, books: Books
             for line in section.body:
                 books.mark(line.no, IRRELEVANT)
             continue
-        saved[(family, label)] = iptables.parse(section.body, family, label, books)
+        saved[(family, label)] = iptables.parse(section.body, family, label, books, sets)
         out.chains[family].update(saved[(family, label)].chains)
     if nft_section is not None and nft_section.unavailable is None:
         tables = nft.read(nft_section.body, books)

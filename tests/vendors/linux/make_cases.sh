@@ -159,6 +159,32 @@ RULES
   dump multiport_iprange
 }
 
+case_ipset() {
+  router
+  x ipset create cams hash:ip
+  x ipset add cams 10.20.0.11
+  x ipset add cams 10.20.0.12
+  x ipset create core hash:net
+  x ipset add core 10.0.0.0/16
+  x ipset add core 10.99.0.0/24
+  x ipset create nvr-ports hash:ip,port
+  x ipset add nvr-ports 10.30.0.10,tcp:554
+  x ipset create core6 hash:net family inet6
+  x ipset add core6 2001:db8:100::/48
+  x iptables-restore <<'RULES'
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m set --match-set cams src -m set --match-set core dst -j DROP
+-A FORWARD -m set ! --match-set cams src -s 10.20.0.0/24 -j ACCEPT
+-A FORWARD -m set --match-set nvr-ports dst,dst -j ACCEPT
+-A FORWARD -s 10.40.0.0/24 -j ACCEPT
+COMMIT
+RULES
+  dump ipset
+}
+
 case_ctstate() {
   router
   x iptables-restore <<'RULES'

@@ -54,3 +54,36 @@ RULES
 x ip -4 -j neigh > answers/ip4neigh.json
 x ip -6 -j neigh > answers/ip6neigh.json
 x bridge -j fdb show > answers/fdb.json
+# lx2: no nft on the host (optional tool); lx3: `ip -j -p addr` missing (mandatory)
+python3 - <<'PY'
+from pathlib import Path
+cfg = Path("configs/lx1.cfg").read_text()
+nft = "#### segproof-section: nft list ruleset\n"
+lx2 = cfg.replace("hostname\nlx1\n", "hostname\nlx2\n")
+lx2 = lx2[: lx2.index(nft) + len(nft)] + "#### segproof-unavailable: -bash: command not found\n"
+Path("configs/lx2.cfg").write_text(lx2)
+addr = "#### segproof-section: ip -j -p addr\n"
+lx3 = cfg.replace("hostname\nlx1\n", "hostname\nlx3\n")
+a = lx3.index(addr) + len(addr)
+b = lx3.index("#### segproof-section: ip -4 -j -p route")
+Path("configs/lx3.cfg").write_text(lx3[:a] + "#### segproof-unavailable: -bash: command not found\n" + lx3[b:])
+PY
+# the state files the fake devices serve: the answers in their snapshot shapes (the collector's
+# own shapers), the same for the three hosts
+cd ../../../.. && .venv/bin/python - <<'PY'
+import json
+from pathlib import Path
+from agent.collect import shape, spec
+here = Path("tests/collect/data/linux")
+cmds = {c.command: c for c in spec.load("linux").commands}
+for host in ("lx1", "lx2", "lx3"):
+    d = here / "state" / host
+    d.mkdir(parents=True, exist_ok=True)
+    for cmd, answer, out in (
+        ("ip -4 -j neigh", "ip4neigh.json", "arp.json"),
+        ("ip -6 -j neigh", "ip6neigh.json", "ndp.json"),
+        ("bridge -j fdb show", "fdb.json", "mac.json"),
+    ):
+        value = shape.from_json((here / "answers" / answer).read_text(), cmds[cmd])
+        (d / out).write_text(json.dumps(value, indent=2, sort_keys=True) + "\n")
+PY
