@@ -131,7 +131,7 @@ def test_iptables_interfaces_targets_and_states() -> None:
 @pytest.mark.parametrize(
     ("rule", "reason"),
     [
-        ("-A FORWARD -m set --match-set cams src -j DROP", "-m set --match-set"),
+        ("-A FORWARD -m set --match-set cams src -j DROP", "ipset cams not collected"),
         ("-A FORWARD -p dccp -m dccp --dport 5 -j DROP", "-m dccp --dport"),
         ("-A FORWARD -j MARK --set-mark 1", "target MARK"),
         ("-A FORWARD -s 10.0.0.0/33 -j DROP", "not understood"),
