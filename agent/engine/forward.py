@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from agent.engine.acl import AclCompiler
 from agent.engine.space import Bdd, Space
-from agent.models.device import Unrecognized
+from agent.models.device import Acl, Unrecognized
 from agent.pipeline.network import Filter, Hop, L3If, Network
 
 # device, vrf, ingress interface; None: the routing state of (device, vrf), after ingress
@@ -68,6 +68,7 @@ class Engine:
         self._owned: dict[tuple[str, str], Bdd] = {}
         self._domain_subnets: dict[int, Bdd] = {}
         self._acl_uncertain: dict[tuple[str, str], list[Unrecognized]] = {}
+        self._regions: dict[tuple[str, str, int], list[tuple[Unrecognized, Bdd]]] = {}
         for name, dev in net.devices.items():
             for item in dev.unrecognized:
                 if item.context == "acl" and item.scope:
@@ -227,11 +228,39 @@ class Engine:
 
     def _apply(self, device: str, flt: Filter, packets: Bdd, touch) -> Bdd:  # type: ignore[no-untyped-def]
         if flt.acl is not None:
-            touch(
-                self._acl_uncertain.get((device, flt.acl.name), []),
-                packets & self.space.family(flt.family),
-            )
+            packets = packets & self.space.family(flt.family)
+            for item, region in self._uncertain_regions(device, flt.acl):
+                touch([item], packets & region)
         return self.filter_set(device, flt)
+
+    def _uncertain_regions(self, device: str, acl: Acl) -> list[tuple[Unrecognized, Bdd]]:
+        """Each unrecognised line of a filter with the packets whose fate it may change.
+
+        A ``permit`` kept without the condition segproof did not understand (the parsers'
+        over-approximation) can only matter for the packets it decides: earlier entries decide
+        the others, and a packet it does not match would not match the real, narrower entry
+        either. Any other unrecognised line (a dropped ``deny``, an unknown target) may change
+        every packet entering the filter."""
+        key = (device, acl.name, acl.family)
+        hit = self._regions.get(key)
+        if hit is None:
+            s = self.space
+            items = self._acl_uncertain.get((device, acl.name), [])
+            hit = []
+            firsts = self.acls.first_matches(device, acl) if items else []
+            for item in items:
+                region = s.false
+                for rule, decided in firsts:
+                    if (
+                        rule is not None
+                        and rule.action == "permit"
+                        and rule.src_ref.line == item.line
+                        and rule.src_ref.file == item.file
+                    ):
+                        region |= decided
+                hit.append((item, region if region != s.false else s.true))
+            self._regions[key] = hit
+        return hit
 
     def _hop(self, device, vrf, hop: Hop, packets, out, add, touch, queue) -> None:  # type: ignore[no-untyped-def]
         s = self.space
