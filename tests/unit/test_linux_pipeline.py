@@ -127,3 +127,31 @@ def test_other_rulesets(tmp_path: Path, case: str, verdict: str) -> None:
     report = verify(prepare.run(snapshot(tmp_path, case)))
     cam = camera(report)
     assert report.verdict == verdict, (cam.status, cam.uncertain, cam.violations)
+
+
+def test_unknown_accepts_after_the_camera_drops_do_not_make_it_inconclusive(
+    tmp_path: Path,
+) -> None:
+    """An INPUT rate-limit accept and a FORWARD accept with an unmodelled match, both after the
+    camera drops: the camera's packets are decided before them, so it stays isolated; a packet
+    they do decide (a user's) is the uncertain one."""
+    root = snapshot(tmp_path, "iptables_router")
+    cfg = root / "configs" / "dist1.cfg"
+    text = cfg.read_text()
+    text = text.replace(
+        '-A FORWARD -s 10.40.0.0/24 -m comment --comment "users reach everything" -j ACCEPT',
+        "-A FORWARD -p tcp -m limit --limit 5/sec -j ACCEPT\n"
+        '-A FORWARD -s 10.40.0.0/24 -m comment --comment "users reach everything" -j ACCEPT',
+    )
+    text = text.replace(
+        "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+        "-A INPUT -p tcp -m tcp --dport 2222 -m limit --limit 3/min -j ACCEPT\n"
+        "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+    )
+    cfg.write_text(text)
+    ctx = prepare.run(root)
+    whys = [u.why for d in ctx.parsed.devices.values() for u in d.unrecognized]
+    assert any("limit" in why for why in whys), whys  # both rules are reported
+    report = verify(ctx)
+    cam = camera(report)
+    assert report.verdict == "isolated", (cam.status, cam.uncertain, cam.violations)
