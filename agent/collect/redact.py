@@ -145,10 +145,22 @@ RULES: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
+# families whose configurations are XML: a secret that is an element's text gets the marker
+# escaped, so the stored configuration stays well-formed XML (its text still reads <removed>)
+XML_FAMILIES = frozenset({"panos"})
+XML_MARKER = "&lt;removed&gt;"
+
+
+def marker_for(family: str, before: str) -> str:
+    """The marker that replaces a secret following ``before`` in a ``family`` config."""
+    return XML_MARKER if family in XML_FAMILIES and before.endswith(">") else MARKER
+
+
 def redact(text: str, family: str) -> str:
-    """``text`` with every secret of ``family``'s table replaced by ``MARKER``."""
+    """``text`` with every secret of ``family``'s table replaced by ``MARKER`` (``XML_MARKER``
+    inside an XML element of an XML family)."""
     for rule in RULES[family]:
-        text = rule.sub(lambda m: m.group(1) + MARKER, text)
+        text = rule.sub(lambda m: m.group(1) + marker_for(family, m.group(1)), text)
     return text
 
 

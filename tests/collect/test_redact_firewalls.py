@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.collect.redact import MARKER, redact
+from agent.collect.redact import MARKER, XML_MARKER, redact
 
 ASA = [
     ("enable password 8Ry2YjIyt7RRXU24 encrypted", f"enable password {MARKER} encrypted"),
@@ -160,29 +160,29 @@ end
 """
 
 PANOS = [
-    ("        <phash>$5$abcdef$ghijkl</phash>", f"        <phash>{MARKER}</phash>"),
-    ("              <key>-AQ==PanIke0aLhM4Q=</key>", f"              <key>{MARKER}</key>"),
-    ("            <secret>-AQ==Rad1us</secret>", f"            <secret>{MARKER}</secret>"),
+    ("        <phash>$5$abcdef$ghijkl</phash>", f"        <phash>{XML_MARKER}</phash>"),
+    ("              <key>-AQ==PanIke0aLhM4Q=</key>", f"              <key>{XML_MARKER}</key>"),
+    ("            <secret>-AQ==Rad1us</secret>", f"            <secret>{XML_MARKER}</secret>"),
     (
         "          <bind-password>-AQ==LdapBind</bind-password>",
-        f"          <bind-password>{MARKER}</bind-password>",
+        f"          <bind-password>{XML_MARKER}</bind-password>",
     ),
     (
         "              <snmp-community-string>public</snmp-community-string>",
-        f"              <snmp-community-string>{MARKER}</snmp-community-string>",
+        f"              <snmp-community-string>{XML_MARKER}</snmp-community-string>",
     ),
     (
         "                  <community>TrapComm</community>",
-        f"                  <community>{MARKER}</community>",
+        f"                  <community>{XML_MARKER}</community>",
     ),
-    ("          <authpwd>-AQ==Auth</authpwd>", f"          <authpwd>{MARKER}</authpwd>"),
-    ("          <privpwd>-AQ==Priv</privpwd>", f"          <privpwd>{MARKER}</privpwd>"),
+    ("          <authpwd>-AQ==Auth</authpwd>", f"          <authpwd>{XML_MARKER}</authpwd>"),
+    ("          <privpwd>-AQ==Priv</privpwd>", f"          <privpwd>{XML_MARKER}</privpwd>"),
     (
         "        <private-key>-AQ==bGFiLWtleQ==</private-key>",
-        f"        <private-key>{MARKER}</private-key>",
+        f"        <private-key>{XML_MARKER}</private-key>",
     ),
-    ("          <password>-AQ==Ospf</password>", f"          <password>{MARKER}</password>"),
-    ("        <api-key>-AQ==WildFire</api-key>", f"        <api-key>{MARKER}</api-key>"),
+    ("          <password>-AQ==Ospf</password>", f"          <password>{XML_MARKER}</password>"),
+    ("        <api-key>-AQ==WildFire</api-key>", f"        <api-key>{XML_MARKER}</api-key>"),
     (
         "set mgt-config users admin phash $5$abcdef$ghijkl",
         f"set mgt-config users admin phash {MARKER}",
@@ -308,7 +308,7 @@ def test_panos_pem_private_key_in_xml() -> None:
         "-----END RSA PRIVATE KEY-----</private-key>\n"
     )
     out = redact(text, "panos")
-    assert out == f"<private-key>{MARKER}</private-key>\n"
+    assert out == f"<private-key>{XML_MARKER}</private-key>\n"
     assert redact(out, "panos") == out
 
 
