@@ -15,10 +15,11 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -41,6 +42,7 @@ PLUGINS = {
     "fortinet": "lab_fortinet",
     "paloalto_panos": "lab_paloalto_panos",
 }
+EXTRA_PLUGINS = ("lab_linux_user",)  # plugins a test may pick through serve(customize=...)
 CONFIG_COMMAND = {"juniper_junos": "show configuration | display set"}  # else show running-config
 CONFIG_COMMAND |= {"fortinet": "show", "paloalto_panos": "show config running"}
 # secrets added to served configs: the redaction test looks for them in every stored file
@@ -296,9 +298,15 @@ def _platforms(root: Path) -> dict[str, str]:
 
 
 @contextmanager
-def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]:
+def serve(
+    root: Path,
+    work: Path,
+    extras: bool = False,
+    customize: Callable[[str, dict[str, Any]], None] | None = None,
+) -> Iterator[FakeNetwork]:
     """FakeNOS serving every device of the snapshot at ``root`` (plus ``badauth`` and
-    ``rejector`` with ``extras``) on 127.0.0.1; always stopped, by pid."""
+    ``rejector`` with ``extras``) on 127.0.0.1; always stopped, by pid. ``customize(name,
+    host)`` may change a device's FakeNOS inventory entry before it starts."""
     python = _venv()
     platforms = _platforms(root)
     devices = sorted(platforms)
@@ -323,6 +331,8 @@ def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]
         if platform == "paloalto_panos":  # PAN-OS prompt: user@host>
             prompt = {"base_prompt": f"{USER}@{name}"}
             host["shell"] = {"plugin": "CMDShell", "configuration": prompt}
+        if customize is not None:
+            customize(name, host)
         hosts[name] = host
     if extras:
         acc1 = (CAMPUS / "configs" / "acc1.cfg").read_text()
@@ -348,7 +358,7 @@ def serve(root: Path, work: Path, extras: bool = False) -> Iterator[FakeNetwork]
     }
     (work / "inventory.json").write_text(json.dumps(inventory))
     ready = work / "ready.json"
-    plugins = [str(HERE / "fakenos" / f"{p}.yaml") for p in PLUGINS.values()]
+    plugins = [str(HERE / "fakenos" / f"{p}.yaml") for p in (*PLUGINS.values(), *EXTRA_PLUGINS)]
     log = (work / "fakenos.log").open("w")
     proc = subprocess.Popen(
         [str(python), str(HERE / "serve.py"), str(work / "inventory.json"), str(ready), *plugins],
