@@ -7,7 +7,9 @@
     │                     (the message names the file and line or JSON path)
     ├── CollectError      device unreachable / auth / timeout; carries the device name
     ├── ParseError        structurally broken input; carries platform, file, line
-    └── RenderError       missing template or undefined variable
+    ├── RenderError       missing template or undefined variable
+    └── LabError          a network-namespace lab could not be built, probed or torn down
+                          (tests and `python -m tests.lab.run` only; names the command)
 
 A violation is a ``Finding`` value, never an exception; an unrecognised configuration line is an
 ``Unrecognized`` value on the device model.
@@ -52,3 +54,7 @@ class ParseError(SegproofError):
 
 class RenderError(SegproofError):
     """A template is missing or a value cannot be rendered safely."""
+
+
+class LabError(SegproofError):
+    """A lab could not be built, probed or torn down (the message says which command)."""

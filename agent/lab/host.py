@@ -16,7 +16,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from agent.errors import SegproofError
+from agent.errors import LabError
 
 ETC_NETNS = Path("/etc/netns")
 RUN_NETNS = Path("/run/netns")
@@ -41,10 +41,6 @@ TOOLS_FW = {
     "nft": ("nft",),
 }
 SSHD = "/usr/sbin/sshd"
-
-
-class LabError(SegproofError):
-    """A lab could not be built, probed or torn down (the message says which command)."""
 
 
 def missing_tools(backends: Sequence[str] = ("iptables", "iptables-legacy", "nft")) -> list[str]:
