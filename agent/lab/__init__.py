@@ -10,9 +10,9 @@ paths), ``netns`` (build, teardown), ``collection``, ``probing`` and ``predictio
 
 from __future__ import annotations
 
+from agent.errors import LabError
 from agent.lab.collection import Collected, collect, ssh_check
 from agent.lab.definition import LabSpec, load
-from agent.lab.host import LabError
 from agent.lab.matrix import Cell, cells
 from agent.lab.netns import RunningLab, build
 from agent.lab.prediction import Prediction, predict

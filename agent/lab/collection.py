@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.errors import LabError
 from agent.lab import host
-from agent.lab.host import LabError
 from agent.lab.netns import RunningLab
 
 HERE = Path(__file__).resolve().parent

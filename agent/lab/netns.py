@@ -23,9 +23,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from agent.errors import LabError
 from agent.lab import host, inventory, plan, sshd
 from agent.lab.definition import LabSpec
-from agent.lab.host import LabError
 from agent.lab.model import MGMT_NS
 
 HERE = Path(__file__).resolve().parent

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from agent.errors import LabError
 from agent.lab import host
-from agent.lab.host import LabError
 from agent.lab.matrix import Cell
 from agent.lab.netns import RunningLab
 
