@@ -239,8 +239,9 @@ class Engine:
         A ``permit`` kept without the condition segproof did not understand (the parsers'
         over-approximation) can only matter for the packets it decides: earlier entries decide
         the others, and a packet it does not match would not match the real, narrower entry
-        either. Any other unrecognised line (a dropped ``deny``, an unknown target) may change
-        every packet entering the filter."""
+        either. A ``deny`` left out of the model (``narrows``) can change only packets the
+        filter permits. Any other unrecognised line (an unknown target, a left-out jump) may
+        change every packet entering the filter."""
         key = (device, acl.name, acl.family)
         hit = self._regions.get(key)
         if hit is None:
@@ -249,6 +250,9 @@ class Engine:
             hit = []
             firsts = self.acls.first_matches(device, acl) if items else []
             for item in items:
+                if item.narrows:
+                    hit.append((item, self.acls.filter(device, acl)))
+                    continue
                 region = s.false
                 for rule, decided in firsts:
                     if (

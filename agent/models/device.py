@@ -53,6 +53,8 @@ class Unrecognized(Frozen):
     ``context`` says where it sits: ``top`` (global), ``interface``, ``acl``, ``route``,
     ``routing`` (a ``router ...`` block), ``vlan``, ``vrf``, ``object-group`` or ``other``;
     ``scope`` names the enclosing object (interface name, ACL name, ``ospf 1`` ...).
+    ``narrows``: a filter entry left out of the model that could only drop packets (a deny
+    with a condition segproof does not model): it can change only packets the filter permits.
     """
 
     file: str
@@ -61,6 +63,14 @@ class Unrecognized(Frozen):
     context: str
     scope: str | None = None
     why: str = "unrecognised line"
+    narrows: bool = False
+
+    @model_serializer(mode="wrap")
+    def _drop_default(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("narrows"):
+            data.pop("narrows", None)
+        return data
 
 
 class IfAddress(Frozen):

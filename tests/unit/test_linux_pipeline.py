@@ -155,3 +155,20 @@ def test_unknown_accepts_after_the_camera_drops_do_not_make_it_inconclusive(
     report = verify(ctx)
     cam = camera(report)
     assert report.verdict == "isolated", (cam.status, cam.uncertain, cam.violations)
+
+
+def test_an_unknown_drop_after_the_camera_drops_leaves_it_isolated(tmp_path: Path) -> None:
+    """A DROP with an unmodelled match (`-m mark`) is left out of the model; it could only drop
+    packets the filter accepts, and every camera packet toward the core is dropped already."""
+    root = snapshot(tmp_path, "iptables_router")
+    cfg = root / "configs" / "dist1.cfg"
+    anchor = '-A FORWARD -s 10.40.0.0/24 -m comment --comment "users reach everything" -j ACCEPT'
+    cfg.write_text(
+        cfg.read_text().replace(anchor, f"-A FORWARD -m mark --mark 0x1 -j DROP\n{anchor}")
+    )
+    ctx = prepare.run(root)
+    marks = [u for d in ctx.parsed.devices.values() for u in d.unrecognized if "mark" in u.why]
+    assert marks and all(u.narrows for u in marks)
+    report = verify(ctx)
+    cam = camera(report)
+    assert report.verdict == "isolated", (cam.status, cam.uncertain, cam.violations)

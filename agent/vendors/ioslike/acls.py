@@ -119,7 +119,11 @@ class AclBook:
         draft.top = max(draft.top, seq)
         if ace.unmodelled:
             tally.unrecognized_tree(
-                node, "acl", draft.name, f"unmodelled match condition: {', '.join(ace.unmodelled)}"
+                node,
+                "acl",
+                draft.name,
+                f"unmodelled match condition: {', '.join(ace.unmodelled)}",
+                narrows=ace.action == "deny",
             )
             if ace.action == "deny":
                 return  # a narrower deny cannot be over-approximated: leave it out

@@ -52,6 +52,7 @@ class Tally:
         context: str,
         scope: str | None = None,
         why: str = "unrecognised line",
+        narrows: bool = False,
     ) -> None:
         """Record ``node`` as not understood (the first reason given wins)."""
         self.status[node.line] = UNRECOGNIZED
@@ -63,13 +64,19 @@ class Tally:
                 context=context,
                 scope=scope,
                 why=why,
+                narrows=narrows,
             )
 
     def unrecognized_tree(
-        self, node: Node, context: str, scope: str | None = None, why: str = "unrecognised line"
+        self,
+        node: Node,
+        context: str,
+        scope: str | None = None,
+        why: str = "unrecognised line",
+        narrows: bool = False,
     ) -> None:
         for n in node.walk():
-            self.unrecognized(n, context, scope, why)
+            self.unrecognized(n, context, scope, why, narrows)
 
     def finish(self, lines: list[str]) -> tuple[list[Unrecognized], LineCounts]:
         """Close the books: unmarked lines become unrecognised; return records and counts."""

@@ -135,6 +135,7 @@ class Books:
         scope: str | None = None,
         why: str = "unrecognised line",
         text: str | None = None,
+        narrows: bool = False,
     ) -> None:
         """Record ``line`` as not understood (once per context and scope)."""
         self.mark(line, UNRECOGNIZED)
@@ -150,6 +151,7 @@ class Books:
                 context=context,
                 scope=scope,
                 why=why,
+                narrows=narrows,
             )
         )
 
