@@ -20,6 +20,8 @@ The result is a set of events, each a key and the packet set that reached it:
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -236,33 +238,36 @@ class Engine:
     def _uncertain_regions(self, device: str, acl: Acl) -> list[tuple[Unrecognized, Bdd]]:
         """Each unrecognised line of a filter with the packets whose fate it may change.
 
-        A ``permit`` kept without the condition segproof did not understand (the parsers'
-        over-approximation) can only matter for the packets it decides: earlier entries decide
-        the others, and a packet it does not match would not match the real, narrower entry
-        either. A ``deny`` left out of the model (``narrows``) can change only packets the
-        filter permits. Any other unrecognised line (an unknown target, a left-out jump) may
-        change every packet entering the filter."""
+        A permit kept without the condition segproof did not understand (``relaxed``: the
+        model's entry matches a superset of the device's) can only matter for the packets it
+        decides: earlier entries decide the others, and a packet it does not match would not
+        match the real, narrower entry either. A deny left out of the model (``narrows``) can
+        change only packets the filter permits. Any other unrecognised line (an entry read only
+        in part, an unknown target, a left-out jump) may change every packet entering the
+        filter."""
         key = (device, acl.name, acl.family)
         hit = self._regions.get(key)
         if hit is None:
             s = self.space
             items = self._acl_uncertain.get((device, acl.name), [])
-            hit = []
             firsts = self.acls.first_matches(device, acl) if items else []
+            hit = []
             for item in items:
+                region = s.true
                 if item.narrows:
-                    hit.append((item, self.acls.filter(device, acl)))
-                    continue
-                region = s.false
-                for rule, decided in firsts:
-                    if (
-                        rule is not None
+                    region = self.acls.filter(device, acl)
+                elif item.relaxed:
+                    decided = [
+                        d
+                        for rule, d in firsts
+                        if rule is not None
                         and rule.action == "permit"
-                        and rule.src_ref.line == item.line
-                        and rule.src_ref.file == item.file
-                    ):
-                        region |= decided
-                hit.append((item, region if region != s.false else s.true))
+                        and (rule.src_ref.file, rule.src_ref.line) == (item.file, item.line)
+                    ]
+                    # not found as a deciding permit (an accept handed on to the next
+                    # netfilter stage ...): every packet, as for any other line
+                    region = functools.reduce(operator.or_, decided) if decided else s.true
+                hit.append((item, region))
             self._regions[key] = hit
         return hit
 

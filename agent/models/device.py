@@ -55,6 +55,10 @@ class Unrecognized(Frozen):
     ``scope`` names the enclosing object (interface name, ACL name, ``ospf 1`` ...).
     ``narrows``: a filter entry left out of the model that could only drop packets (a deny
     with a condition segproof does not model): it can change only packets the filter permits.
+    ``relaxed``: a permit kept in the model *without* its unknown condition, so the modelled
+    entry matches a superset of what the device's does: it can change only the packets it
+    decides. Neither (an entry read only in part, an unknown target ...): it may change any
+    packet entering the filter.
     """
 
     file: str
@@ -64,12 +68,14 @@ class Unrecognized(Frozen):
     scope: str | None = None
     why: str = "unrecognised line"
     narrows: bool = False
+    relaxed: bool = False
 
     @model_serializer(mode="wrap")
     def _drop_default(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        if not data.get("narrows"):
-            data.pop("narrows", None)
+        for flag in ("narrows", "relaxed"):
+            if not data.get(flag):
+                data.pop(flag, None)
         return data
 
 

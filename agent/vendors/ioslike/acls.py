@@ -123,7 +123,8 @@ class AclBook:
                 "acl",
                 draft.name,
                 f"unmodelled match condition: {', '.join(ace.unmodelled)}",
-                narrows=ace.action == "deny",
+                narrows=ace.action == "deny",  # left out below
+                relaxed=ace.action == "permit",  # kept without the condition: broader
             )
             if ace.action == "deny":
                 return  # a narrower deny cannot be over-approximated: leave it out

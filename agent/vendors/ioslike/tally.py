@@ -53,6 +53,7 @@ class Tally:
         scope: str | None = None,
         why: str = "unrecognised line",
         narrows: bool = False,
+        relaxed: bool = False,
     ) -> None:
         """Record ``node`` as not understood (the first reason given wins)."""
         self.status[node.line] = UNRECOGNIZED
@@ -65,6 +66,7 @@ class Tally:
                 scope=scope,
                 why=why,
                 narrows=narrows,
+                relaxed=relaxed,
             )
 
     def unrecognized_tree(
@@ -74,9 +76,10 @@ class Tally:
         scope: str | None = None,
         why: str = "unrecognised line",
         narrows: bool = False,
+        relaxed: bool = False,
     ) -> None:
         for n in node.walk():
-            self.unrecognized(n, context, scope, why, narrows)
+            self.unrecognized(n, context, scope, why, narrows, relaxed)
 
     def finish(self, lines: list[str]) -> tuple[list[Unrecognized], LineCounts]:
         """Close the books: unmarked lines become unrecognised; return records and counts."""

@@ -136,6 +136,7 @@ class Books:
         why: str = "unrecognised line",
         text: str | None = None,
         narrows: bool = False,
+        relaxed: bool = False,
     ) -> None:
         """Record ``line`` as not understood (once per context and scope)."""
         self.mark(line, UNRECOGNIZED)
@@ -152,6 +153,7 @@ class Books:
                 scope=scope,
                 why=why,
                 narrows=narrows,
+                relaxed=relaxed,
             )
         )
 

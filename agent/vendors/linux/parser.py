@@ -244,9 +244,16 @@ def _report(program: Filters, elsewhere: list[Source], books: Books) -> None:
         if not name.startswith(("linux:in:", "linux:in6:")):
             continue
         for rule in program.uncertain(name):
-            # a drop left out of the model can only change packets the filter accepts
-            narrows = rule.verdict == "drop"
-            books.unrecognized(rule.src.line, "acl", name, "; ".join(rule.unknown), narrows=narrows)
+            # a drop left out of the model can only change packets the filter accepts; an
+            # accept kept without its unknown condition only the packets it decides
+            books.unrecognized(
+                rule.src.line,
+                "acl",
+                name,
+                "; ".join(rule.unknown),
+                narrows=rule.verdict == "drop",
+                relaxed=rule.verdict == "accept",
+            )
         for src in elsewhere if depends else []:
             why = "the forward rules test the output interface, which this may change"
             books.unrecognized(src.line, "acl", name, why, src.text)
