@@ -32,6 +32,7 @@ from paramiko.ssh_exception import (
 )
 
 from agent.collect import napalm_driver, redact, shape, spec
+from agent.models.snapshot import SECTION, UNAVAILABLE
 
 TRANSIENT = frozenset({"timeout", "refused"})
 REJECTED = re.compile(
@@ -205,7 +206,7 @@ def _section(files: dict[str, str], path: str, header: str | None, title: str, b
     if text is None:
         text = f"{header}\n" if header else ""
     body = body.rstrip()
-    files[path] = f"{text}{spec.SECTION}{title}\n" + (f"{body}\n" if body else "")
+    files[path] = f"{text}{SECTION}{title}\n" + (f"{body}\n" if body else "")
 
 
 def _table(platform_name: str, command: spec.Command, answer: str) -> shape.JsonValue:
@@ -270,9 +271,7 @@ def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str,
             continue
         if isinstance(answer, Unavailable):
             if command.kind == "section":
-                _section(
-                    files, path, platform.header, command.label, spec.UNAVAILABLE + answer.said
-                )
+                _section(files, path, platform.header, command.label, UNAVAILABLE + answer.said)
             continue  # an optional table the device cannot print: not collected
         if command.kind == "config":
             assert isinstance(answer, str)

@@ -23,8 +23,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # stored, each under a header, in one configuration file (Linux, docs/linux-snapshot.md);
 # arp/ndp/mac/lldp/routes: tables mapped to NAPALM shapes; text: kept as it is
 Kind = Literal["config", "section", "arp", "ndp", "mac", "lldp", "routes", "text"]
-SECTION = "#### segproof-section: "
-UNAVAILABLE = "#### segproof-unavailable: "
 # the NAPALM getters an entry may name, with the one kind each one's result is stored as (their
 # results are already the NAPALM shapes of a snapshot; get_config's ``running`` text is a config)
 GETTERS: dict[str, Kind] = {

@@ -2,6 +2,10 @@
 
 Extra keys are ignored on purpose: NAPALM drivers add fields across versions and a collected
 table must not be rejected for that.
+
+A configuration assembled from several commands' answers (Linux, docs/linux-snapshot.md) marks
+each answer with a ``SECTION`` line, and an answer the device could not give with one
+``UNAVAILABLE`` line: the collector writes them, the Linux parser and remediation read them.
 """
 
 from __future__ import annotations
@@ -9,6 +13,9 @@ from __future__ import annotations
 import ipaddress
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SECTION = "#### segproof-section: "
+UNAVAILABLE = "#### segproof-unavailable: "
 
 
 class _State(BaseModel):

@@ -17,17 +17,17 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal
 
-from agent.collect.spec import SECTION, UNAVAILABLE
 from agent.models.plan import ChainChange, Entry
+from agent.vendors.linux import dump
 
 CHAIN = "SEGPROOF-CAMERAS"
 NFT_TABLE = "segproof"
 Backend = Literal["iptables", "iptables-legacy", "nft"]
 _SAVE = {
-    ("iptables", 4): "iptables-save",
-    ("iptables", 6): "ip6tables-save",
-    ("iptables-legacy", 4): "iptables-legacy-save",
-    ("iptables-legacy", 6): "ip6tables-legacy-save",
+    ("iptables", 4): dump.IPTABLES,
+    ("iptables", 6): dump.IP6TABLES,
+    ("iptables-legacy", 4): dump.IPTABLES_LEGACY,
+    ("iptables-legacy", 6): dump.IP6TABLES_LEGACY,
 }
 _TOOL = {
     ("iptables", 4): "iptables",
@@ -42,27 +42,23 @@ _PROTO = {6: "tcp", 17: "udp", 132: "sctp"}
 # -- sections of the dump ----------------------------------------------------------------------
 
 
-def _section(lines: list[str], command: str) -> tuple[int, int] | None:
-    """(header index, end index) of ``command``'s section."""
-    head = SECTION + command
-    for i, line in enumerate(lines):
-        if line == head:
-            end = next(
-                (j for j in range(i + 1, len(lines)) if lines[j].startswith(SECTION)), len(lines)
-            )
-            return i, end
-    return None
+def _section(lines: list[str], key: str) -> tuple[int, int] | None:
+    """(header index, end index) of the section of canonical command ``key``, read by the
+    Linux parser's own reader."""
+    _header, _preamble, sections = dump.split(lines)
+    found = next((sec for sec in sections if sec.key == key), None)
+    if found is None:
+        return None
+    return found.header.no - 1, found.body[-1].no if found.body else found.header.no
 
 
-def _body(lines: list[str], command: str) -> list[str] | None:
+def _body(lines: list[str], key: str) -> list[str] | None:
     """The section's lines; None when the device lacks the command or the section."""
-    span = _section(lines, command)
-    if span is None:
+    _header, _preamble, sections = dump.split(lines)
+    found = next((sec for sec in sections if sec.key == key), None)
+    if found is None or found.unavailable is not None:
         return None
-    body = lines[span[0] + 1 : span[1]]
-    if body and body[0].startswith(UNAVAILABLE):
-        return None
-    return body
+    return [line.text for line in found.body]
 
 
 def _has_rules(body: list[str] | None) -> bool:
@@ -111,7 +107,7 @@ def backend(text: str, family: int) -> Backend | None:
         return "iptables"
     if _has_rules(_body(lines, _SAVE[("iptables-legacy", family)])):
         return "iptables-legacy"
-    nft = _body(lines, "nft list ruleset")
+    nft = _body(lines, dump.NFT)
     if family in _nft_families(nft):
         return "nft"
     if _body(lines, _SAVE[("iptables", family)]) is not None:
@@ -222,7 +218,7 @@ def _added_iptables(change: ChainChange) -> tuple[str, list[str], list[str]]:
 
 def apply(lines: list[str], change: ChainChange) -> list[str]:
     if change.backend == "nft":
-        span = _section(lines, "nft list ruleset")
+        span = _section(lines, dump.NFT)
         assert span is not None
         return [*lines[: span[1]], *nft_table(change), *lines[span[1] :]]
     span = _section(lines, _SAVE[(change.backend, change.family)])

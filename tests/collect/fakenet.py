@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from agent.collect.spec import SECTION, UNAVAILABLE
+from agent.vendors.linux import dump
 from tests.collect import render
 
 HERE = Path(__file__).parent
@@ -233,19 +233,15 @@ def served_config(platform: str, text: str) -> str:
 
 
 def linux_sections(config: str) -> dict[str, str]:
-    """A Linux dump (docs/linux-snapshot.md) split back into the answer of each command; an
-    unavailable command is left out, so the fake device answers `command not found`."""
-    out: dict[str, str] = {}
-    command = ""
-    for line in config.splitlines():
-        if line.startswith(SECTION):
-            command = line[len(SECTION) :]
-            out[command] = ""
-        elif line.startswith(UNAVAILABLE):
-            out.pop(command, None)
-        elif command:
-            out[command] += line + "\n"
-    return {c: o.rstrip("\n") for c, o in out.items()}
+    """A Linux dump (docs/linux-snapshot.md) split back into the answer of each command, with
+    the Linux parser's own reader; an unavailable command is left out, so the fake device
+    answers `command not found`."""
+    _header, _preamble, sections = dump.split(config.splitlines())
+    return {
+        s.command: "\n".join(line.text for line in s.body)
+        for s in sections
+        if s.unavailable is None
+    }
 
 
 def _commands(platform: str, config: str, state: Path, skip: str = "") -> dict[str, object]:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.collect import Credentials, CredentialSet, run
-from agent.collect.spec import SECTION, UNAVAILABLE
+from agent.collect import Credentials, CredentialSet, run, spec
+from agent.models.snapshot import SECTION, UNAVAILABLE
+from agent.vendors.linux import dump
 from tests.collect.fakenet import HERE, PASSWORD, USER, FakeNetwork, serve
 
 DATA = HERE / "data" / "linux"
@@ -69,3 +70,8 @@ def test_state_comes_back_entry_for_entry(collected: Path, host: str, table: str
     served = json.loads((DATA / "state" / host / table).read_text())
     got = json.loads((collected / "state" / host / table).read_text())
     assert got == served
+
+
+def test_the_collector_writes_the_header_the_parser_reads() -> None:
+    # the header is data in collect.yaml and a constant of the reader: one format
+    assert spec.load("linux").header == dump.HEADER

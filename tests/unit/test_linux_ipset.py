@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from agent.models import snapshot
+from agent.vendors.linux import dump
 from agent.vendors.linux.dump import Books, Line
 from agent.vendors.linux.ipset import parse as parse_sets
 from agent.vendors.linux.parser import parse
 
 CASE = Path(__file__).parent.parent / "vendors" / "linux" / "cases" / "ipset.cfg"
-SECTION = "#### segproof-section: ipset save"
+SECTION = snapshot.SECTION + dump.IPSET
 
 
 def _whys(text: str) -> set[tuple[str, str]]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.models.device import LineCounts, Source, Unrecognized
+from agent.models.snapshot import SECTION, UNAVAILABLE
 
-HEADER = "# segproof linux dump v1"
-SECTION = "#### segproof-section: "
-UNAVAILABLE = "#### segproof-unavailable: "
+HEADER = "# segproof linux dump v1"  # agent/vendors/linux/collect.yaml `header` writes it
 
 # commands the parser reads, by canonical form (``-p``, pretty printing, is optional)
 HOSTNAME = "hostname"
