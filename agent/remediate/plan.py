@@ -179,12 +179,7 @@ def _acl_change(
     it cannot be changed automatically."""
     s = ctx.engine.space
     src_set = s.prefixes("src", srcs) & s.family(family)
-    core_prefixes = [
-        p
-        for core in ctx.policy.core
-        for p in core.prefixes
-        if ipaddress.ip_network(p).version == family
-    ]
+    core_prefixes = _core_prefixes(ctx, family)
     if not core_prefixes:
         return None
     core_any = s.false
@@ -289,12 +284,7 @@ def _chain_change(
         return f"{dev.name}: no iptables or nft on the device to carry a filter"
     if linux.has_chain(text):
         return f"{dev.name}: a segproof chain is already there (roll the last change back first)"
-    cores = [
-        p
-        for core in ctx.policy.core
-        for p in core.prefixes
-        if ipaddress.ip_network(p).version == family
-    ]
+    cores = _core_prefixes(ctx, family)
     if not cores:
         return None
     items: list[dict[str, object]] = []
@@ -330,6 +320,15 @@ def _chain_change(
         chain=linux.CHAIN,
         entries=_number(items, 10, 10),
     )
+
+
+def _core_prefixes(ctx: Context, family: int) -> list[str]:
+    return [
+        p
+        for core in ctx.policy.core
+        for p in core.prefixes
+        if ipaddress.ip_network(p).version == family
+    ]
 
 
 def _within(inner: IPNet, outer: IPNet) -> bool:
