@@ -235,6 +235,13 @@ def _table(platform_name: str, command: spec.Command, answer: str) -> shape.Json
     return value
 
 
+def _drop_table(path: str, tables: dict[str, shape.JsonValue], skipped: set[str]) -> None:
+    """An optional table not read whole is not stored at all, not even the part other commands
+    gave: the verifier keeps its over-approximation (routes) rather than trusting part of it."""
+    tables.pop(path, None)
+    skipped.add(path)
+
+
 def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str, str]:
     host = task.host.name
     name = str(task.host.platform)
@@ -249,8 +256,7 @@ def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str,
             except CommandError:
                 if not command.optional:
                     raise
-                tables.pop(path, None)
-                skipped.add(path)
+                _drop_table(path, tables, skipped)
                 continue
             if isinstance(got, str):  # get_config: the running configuration
                 files[path] = redact.redact(got, platform.redact).rstrip() + "\n"
@@ -264,10 +270,7 @@ def _files(task: Task, platform: spec.PlatformSpec, timeout: float) -> dict[str,
             except CommandError:
                 if not command.optional:
                     raise
-                # an optional table not read whole is not collected: the verifier keeps its
-                # over-approximation (routes) rather than trusting part of a table
-                tables.pop(path, None)
-                skipped.add(path)
+                _drop_table(path, tables, skipped)
             continue
         if isinstance(answer, Unavailable):
             if command.kind == "section":
