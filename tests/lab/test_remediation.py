@@ -42,8 +42,13 @@ def _in_core(policy: Policy, ip: str) -> bool:
 def _allowed(policy: Policy, p: ProbeResult) -> bool:
     addr = ipaddress.ip_address(p.cell.dst_ip)
     proto = {"tcp": 6, "udp": 17, "icmp": 1 if addr.version == 4 else 58}[p.cell.proto]
+    src = ipaddress.ip_address(p.cell.src_ip)
     for flow in policy.allowed:
         if not any(addr in ipaddress.ip_network(d) for d in flow.destinations):
+            continue
+        if flow.sources is not None and not any(
+            src in ipaddress.ip_network(n) for n in flow.sources
+        ):
             continue
         for service in flow.services:
             number, lo, hi, _t, _c = parse_service(service)
