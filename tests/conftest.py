@@ -8,9 +8,12 @@ With ``CI`` set, hypothesis runs derandomized.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
+
+from tests import throwaway
 
 REQUIRE = os.environ.get("SEGPROOF_REQUIRE_LAB") == "1"
 
@@ -28,3 +31,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped, but SEGPROOF_REQUIRE_LAB=1 forbids skips: {reason}"
+
+
+@pytest.fixture(scope="module")
+def netns() -> Iterator[str]:
+    """A throwaway network namespace for this module's real-tool checks (tests/throwaway.py)."""
+    yield from throwaway.namespace()

@@ -14,7 +14,7 @@ from agent.models.plan import ChainChange, DeviceChange, Entry
 from agent.remediate import linux
 from agent.remediate.apply import apply, revert
 from agent.remediate.render import render
-from tests.templates.test_acltemplate_validators import netns, run_in  # noqa: F401
+from tests.throwaway import run_in
 
 DUMP = Path(__file__).parent.parent / "collect" / "data" / "linux" / "configs" / "lx1.cfg"
 V4 = [
@@ -109,7 +109,7 @@ def _normal(lines: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("family", [4, 6])
-def test_commands_do_what_the_patched_dump_says(netns: str, family: int) -> None:  # noqa: F811
+def test_commands_do_what_the_patched_dump_says(netns: str, family: int) -> None:
     save, restore = (
         ("iptables-save", "iptables-restore")
         if family == 4
@@ -140,7 +140,7 @@ NFT_HOST = """table inet filter {
 }"""
 
 
-def test_nft_commands_add_and_remove_our_table_only(netns: str) -> None:  # noqa: F811
+def test_nft_commands_add_and_remove_our_table_only(netns: str) -> None:
     assert run_in(netns, "nft", "-f", "-", stdin=NFT_HOST).returncode == 0
     device = _device(_chain(4, "nft"))
     rendered = render(device)

@@ -6,10 +6,6 @@ without them the tests skip with the reason (``SEGPROOF_REQUIRE_LAB=1`` makes a 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from collections.abc import Iterator
 from ipaddress import ip_network
 from pathlib import Path
 
@@ -17,44 +13,10 @@ import pytest
 
 from agent.acltemplate import Bind
 from agent.render import Rule, Safe, build_view, render, validate_name
+from tests.throwaway import TOOLS, run_in
 
 HERE = Path(__file__).parent
 LINUX = sorted((HERE / "linux").glob("*.expected.cfg"))
-TOOLS = {
-    name: shutil.which(name) for name in ("ip", "nft", "iptables-restore", "ip6tables-restore")
-}
-
-
-@pytest.fixture(scope="module")
-def netns() -> Iterator[str]:
-    missing = [name for name, path in TOOLS.items() if path is None]
-    if missing:
-        pytest.skip(
-            f"not installed: {', '.join(missing)} (apt-get install nftables iptables iproute2)"
-        )
-    if os.geteuid() != 0:
-        pytest.skip("needs root: the checks run in a throwaway network namespace")
-    name = f"segproof-chk-{os.getpid()}"
-    made = subprocess.run(
-        [str(TOOLS["ip"]), "netns", "add", name], capture_output=True, text=True, check=False
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot create a network namespace: {made.stderr.strip()}")
-    try:
-        yield name
-    finally:
-        subprocess.run([str(TOOLS["ip"]), "netns", "del", name], capture_output=True, check=False)
-
-
-def run_in(netns: str, *argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(TOOLS["ip"]), "netns", "exec", netns, *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
 
 
 def check(netns: str, kind: str, text: str, path: Path) -> None:
