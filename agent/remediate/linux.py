@@ -42,20 +42,22 @@ _PROTO = {6: "tcp", 17: "udp", 132: "sctp"}
 # -- sections of the dump ----------------------------------------------------------------------
 
 
+def _sections(lines: list[str]) -> dict[str, dump.Section]:
+    """The dump's sections by canonical command, read by the Linux parser's own reader."""
+    return {sec.key: sec for sec in dump.split(lines)[2]}
+
+
 def _section(lines: list[str], key: str) -> tuple[int, int] | None:
-    """(header index, end index) of the section of canonical command ``key``, read by the
-    Linux parser's own reader."""
-    _header, _preamble, sections = dump.split(lines)
-    found = next((sec for sec in sections if sec.key == key), None)
+    """(header index, end index) of the section of canonical command ``key``."""
+    found = _sections(lines).get(key)
     if found is None:
         return None
     return found.header.no - 1, found.body[-1].no if found.body else found.header.no
 
 
-def _body(lines: list[str], key: str) -> list[str] | None:
+def _body(sections: dict[str, dump.Section], key: str) -> list[str] | None:
     """The section's lines; None when the device lacks the command or the section."""
-    _header, _preamble, sections = dump.split(lines)
-    found = next((sec for sec in sections if sec.key == key), None)
+    found = sections.get(key)
     if found is None or found.unavailable is not None:
         return None
     return [line.text for line in found.body]
@@ -102,15 +104,16 @@ def _nft_families(body: list[str] | None) -> set[int]:
 
 def backend(text: str, family: int) -> Backend | None:
     """Where this device keeps its rules for ``family``; None: no usable tool."""
-    lines = text.splitlines()
-    if _has_rules(_body(lines, _SAVE[("iptables", family)])):
+    sections = _sections(text.splitlines())
+    current = _body(sections, _SAVE[("iptables", family)])
+    if _has_rules(current):
         return "iptables"
-    if _has_rules(_body(lines, _SAVE[("iptables-legacy", family)])):
+    if _has_rules(_body(sections, _SAVE[("iptables-legacy", family)])):
         return "iptables-legacy"
-    nft = _body(lines, dump.NFT)
+    nft = _body(sections, dump.NFT)
     if family in _nft_families(nft):
         return "nft"
-    if _body(lines, _SAVE[("iptables", family)]) is not None:
+    if current is not None:
         return "iptables"
     return "nft" if nft is not None else None
 
